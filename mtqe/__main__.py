@@ -1,0 +1,3 @@
+from mtqe.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,309 @@
+"""Monotonic sentence alignment of a reference and a hypothesis document.
+
+Each sentence becomes a TF-IDF weighted vector of lower-cased words and
+character trigrams (weights learnt from the two documents themselves, so names
+and numbers count for much, "the" for little). The similarity of a link is the
+cosine of the summed vectors of its two sides. Because a sum's dot products are
+sums of dot products, every 1-2, 2-1, 2-2, 1-3 and 3-1 link is scored from the
+sentence-by-sentence dot products alone.
+
+A dynamic programme then finds the cheapest monotonic path of links. Costs are
+counted per character, so a long sentence weighs more than a short one and
+splitting or merging is judged fairly:
+
+* a link costs ``(1 - similarity + penalty[type] + length * mismatch) * (characters
+  on both sides)``, where ``mismatch`` is how far the link's length ratio is from
+  the documents' (in log space);
+* an omitted or added sentence costs ``skip * its characters``.
+
+Only a band around the length-proportional diagonal is searched; when the best
+path touches the band's edge, the band is doubled and the search repeated, so
+the result is the full search's whenever the path fits in the band.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from mtqe.model import Link
+
+MATCH_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+OMIT, ADD = (1, 0), (0, 1)
+_TYPES: tuple[tuple[int, int], ...] = (*MATCH_TYPES, OMIT, ADD)
+_WORD = re.compile(r"\w+")
+_LENGTH_SMOOTHING = 10.0  # characters; keeps the length term of very short sentences small
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Costs of the alignment search (tuned on round-trip and real MT documents)."""
+
+    skip: float = 1.05
+    penalty: dict[tuple[int, int], float] = field(
+        default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.2, (2, 1): 0.2, (2, 2): 0.4, (1, 3): 0.5, (3, 1): 0.5}
+    )
+    length: float = 0.15  # weight of |log(length ratio / the documents' length ratio)|
+    band: int = 32  # initial half-width of the search band, in sentences
+
+
+def align_sentences(ref: Sequence[str], hyp: Sequence[str], params: AlignParams | None = None) -> list[Link]:
+    """Align two sentence lists in order; every sentence is in exactly one link."""
+    params = params or AlignParams()
+    n, m = len(ref), len(hyp)
+    if n == 0 or m == 0:
+        return [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
+    ref_vectors, hyp_vectors = _vectorize(ref, hyp)
+    sides = (_Side(ref, ref_vectors), _Side(hyp, hyp_vectors))
+    width = params.band
+    while True:
+        band = _Band.around_diagonal(sides[0].cum_chars, sides[1].cum_chars, width)
+        path = _search(sides, band, params)
+        if path is not None and not band.touches_edge(path):
+            return _links(path)
+        if band.is_full:
+            if path is None:  # cannot happen: the full band always has a path
+                raise AssertionError("no alignment path in the full search space")
+            return _links(path)
+        width *= 2
+
+
+def pair_lines(ref_count: int, hyp_count: int) -> list[Link]:
+    """The one-to-one links of line-aligned files of equal length."""
+    if ref_count != hyp_count:
+        raise ValueError(f"{ref_count} reference lines but {hyp_count} hypothesis lines")
+    return [Link((i,), (i,)) for i in range(ref_count)]
+
+
+# --- features ---------------------------------------------------------------
+
+
+def _features(text: str) -> Counter[str]:
+    features: Counter[str] = Counter()
+    for word in _WORD.findall(text.lower()):
+        features["_" + word] += 1
+        padded = f" {word} "
+        features.update(padded[k : k + 3] for k in range(len(padded) - 2))
+    return features
+
+
+def _vectorize(ref: Sequence[str], hyp: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """TF-IDF rows for both documents over one vocabulary (sorted, so deterministic)."""
+    counted = [_features(text) for text in (*ref, *hyp)]
+    document_frequency: Counter[str] = Counter()
+    for features in counted:
+        document_frequency.update(features.keys())
+    vocabulary = {name: index for index, name in enumerate(sorted(document_frequency))}
+    total = len(counted)
+    idf = np.array(
+        [math.log((1 + total) / (1 + document_frequency[name])) + 1.0 for name in sorted(document_frequency)]
+    )
+    rows, cols, values = [], [], []
+    for row, features in enumerate(counted):
+        for name, count in features.items():
+            rows.append(row)
+            cols.append(vocabulary[name])
+            values.append(count)
+    matrix = sparse.csr_matrix(
+        (np.asarray(values, dtype=float), (rows, cols)), shape=(total, len(vocabulary))
+    ).multiply(idf[np.newaxis, :]).tocsr()
+    return matrix[: len(ref)], matrix[len(ref) :]
+
+
+@dataclass
+class _Side:
+    """Per-document quantities the search needs, for blocks of 1-3 sentences."""
+
+    cum_chars: np.ndarray  # cum_chars[k] = characters in sentences [0, k)
+    norms: dict[int, np.ndarray]  # norms[size][k] = |sum of vectors of [k - size, k)|^2
+    vectors: sparse.csr_matrix
+
+    def __init__(self, texts: Sequence[str], vectors: sparse.csr_matrix) -> None:
+        self.vectors = vectors
+        count = len(texts)
+        self.cum_chars = np.concatenate(([0.0], np.cumsum([max(len(t), 1) for t in texts], dtype=float)))
+        self_dot = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
+        next_dot = _row_dots(vectors, 1)
+        after_next = _row_dots(vectors, 2)
+        self.norms = {}
+        for size in (1, 2, 3):
+            norm = np.zeros(count + 1)
+            for end in range(size, count + 1):
+                start = end - size
+                value = self_dot[start:end].sum()
+                if size >= 2:
+                    value += 2 * next_dot[start : end - 1].sum()
+                if size == 3:
+                    value += 2 * after_next[start]
+                norm[end] = value
+            self.norms[size] = norm
+
+    def chars(self, size: int, ends: np.ndarray) -> np.ndarray:
+        return self.cum_chars[ends] - self.cum_chars[np.maximum(ends - size, 0)]
+
+
+def _row_dots(vectors: sparse.csr_matrix, gap: int) -> np.ndarray:
+    if vectors.shape[0] <= gap:
+        return np.zeros(0)
+    return np.asarray(vectors[:-gap].multiply(vectors[gap:]).sum(axis=1)).ravel()
+
+
+# --- the banded search ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Band:
+    """Cells (i, j) searched: row i (reference sentences used) spans j in [lo[i], hi[i]]."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    columns: int  # m, the number of hypothesis sentences
+
+    @classmethod
+    def around_diagonal(cls, ref_chars: np.ndarray, hyp_chars: np.ndarray, width: int) -> _Band:
+        m = len(hyp_chars) - 1
+        fraction = ref_chars / ref_chars[-1]
+        centre = np.searchsorted(hyp_chars, fraction * hyp_chars[-1])
+        lo = np.clip(centre - width, 0, m)
+        hi = np.clip(centre + width, 0, m)
+        lo[0], hi[-1] = 0, m
+        return cls(lo.astype(int), hi.astype(int), m)
+
+    @property
+    def is_full(self) -> bool:
+        return bool((self.lo == 0).all() and (self.hi == self.columns).all())
+
+    def touches_edge(self, path: list[tuple[int, int, tuple[int, int]]]) -> bool:
+        for i, j, _ in path:
+            if (j == self.lo[i] and j > 0) or (j == self.hi[i] and j < self.columns):
+                return True
+        return False
+
+
+def _search(
+    sides: tuple[_Side, _Side], band: _Band, params: AlignParams
+) -> list[tuple[int, int, tuple[int, int]]] | None:
+    """Cheapest path through the band; returns its cells (i, j, link type) or None."""
+    ref, hyp = sides
+    n = len(band.lo) - 1
+    dots = _BandDots(ref.vectors, hyp.vectors, band)
+    add_cost = params.skip * np.diff(hyp.cum_chars)
+    cost: list[np.ndarray] = []
+    back: list[np.ndarray] = []
+    for i in range(n + 1):
+        columns = np.arange(band.lo[i], band.hi[i] + 1)
+        best = np.full(len(columns), np.inf)
+        kind = np.full(len(columns), -1, dtype=np.int8)
+        if i == 0:
+            best[columns == 0] = 0.0
+        for index, (dr, dh) in enumerate(_TYPES[:-1]):
+            if dr > i:
+                continue
+            start = columns - dh
+            previous = _lookup(cost[i - dr], band.lo[i - dr], start)
+            if (dr, dh) == OMIT:
+                step = params.skip * ref.chars(1, np.full(len(columns), i))
+            else:
+                step = _link_cost(sides, dots, i, columns, dr, dh, params)
+            candidate = previous + step
+            better = candidate < best
+            best[better] = candidate[better]
+            kind[better] = index
+        best, added = _apply_additions(best, add_cost[np.maximum(columns - 1, 0)], columns)
+        kind[added] = len(_TYPES) - 1
+        cost.append(best)
+        back.append(kind)
+    if not math.isfinite(cost[n][-1]):
+        return None
+    return _trace(back, band)
+
+
+def _lookup(row_cost: np.ndarray, row_lo: int, columns: np.ndarray) -> np.ndarray:
+    offsets = columns - row_lo
+    inside = (offsets >= 0) & (offsets < len(row_cost))
+    values = np.full(len(columns), np.inf)
+    values[inside] = row_cost[offsets[inside]]
+    return values
+
+
+def _apply_additions(best: np.ndarray, add: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Allow runs of added hypothesis sentences within a row: cost[j] = min(best[j], cost[j-1] + add[j]).
+
+    Unrolled as cost[j] = min(best[j], min over k < j of best[k] + add[k+1..j]), with prefix sums.
+    """
+    add = np.where(columns > 0, add, 0.0)
+    add[0] = 0.0  # nothing to the left of the band's first cell
+    running = np.cumsum(add)
+    earlier = np.concatenate(([np.inf], np.minimum.accumulate(best - running)[:-1]))
+    via_addition = running + earlier
+    added = via_addition < best
+    return np.where(added, via_addition, best), added
+
+
+class _BandDots:
+    """Dot products of reference sentence r with the hypothesis sentences near the band, with prefix sums."""
+
+    def __init__(self, ref: sparse.csr_matrix, hyp: sparse.csr_matrix, band: _Band) -> None:
+        n = ref.shape[0]
+        reach = max(dh for _, dh in MATCH_TYPES)
+        # reference sentence r is used by rows r + 1 .. r + 3
+        self.base = np.array([max(band.lo[r + 1] - reach, 0) for r in range(n)], dtype=int)
+        ends = np.array([band.hi[min(r + 3, n)] for r in range(n)], dtype=int)
+        width = int((ends - self.base).max())
+        self.prefix = np.zeros((n, width + 1))
+        chunk = 256
+        hyp_t = hyp.T.tocsc()
+        for first in range(0, n, chunk):
+            last = min(first + chunk, n)
+            lo, hi = int(self.base[first:last].min()), int(ends[first:last].max())
+            block = (ref[first:last] @ hyp_t[:, lo:hi]).toarray()
+            for r in range(first, last):
+                start = self.base[r] - lo
+                row = block[r - first, start : start + width]
+                self.prefix[r, 1 : len(row) + 1] = np.cumsum(row)
+                self.prefix[r, len(row) + 1 :] = self.prefix[r, len(row)]
+
+    def block_sum(self, r: int, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+        """Sum of dot(ref[r], hyp[h]) for h in [start, stop), elementwise."""
+        width = self.prefix.shape[1] - 1
+        a = np.clip(start - self.base[r], 0, width)
+        b = np.clip(stop - self.base[r], 0, width)
+        return self.prefix[r, b] - self.prefix[r, a]
+
+
+def _link_cost(
+    sides: tuple[_Side, _Side], dots: _BandDots, i: int, columns: np.ndarray, dr: int, dh: int, params: AlignParams
+) -> np.ndarray:
+    ref, hyp = sides
+    valid = columns >= dh
+    ends = np.where(valid, columns, dh)
+    numerator = sum(dots.block_sum(r, ends - dh, ends) for r in range(i - dr, i))
+    denominator = np.sqrt(ref.norms[dr][i] * hyp.norms[dh][ends])
+    similarity = np.divide(numerator, denominator, out=np.zeros(len(columns)), where=denominator > 0)
+    ref_chars = ref.chars(dr, np.full(len(columns), i))
+    hyp_chars = hyp.chars(dh, ends)
+    expected = hyp.cum_chars[-1] / ref.cum_chars[-1]
+    mismatch = np.abs(np.log((hyp_chars + _LENGTH_SMOOTHING) / (expected * ref_chars + _LENGTH_SMOOTHING)))
+    cost = (1.0 - similarity + params.penalty[(dr, dh)] + params.length * mismatch) * (ref_chars + hyp_chars)
+    return np.where(valid, cost, np.inf)
+
+
+def _trace(back: list[np.ndarray], band: _Band) -> list[tuple[int, int, tuple[int, int]]]:
+    i, j = len(back) - 1, band.columns
+    path = []
+    while i > 0 or j > 0:
+        dr, dh = _TYPES[back[i][j - band.lo[i]]]
+        path.append((i, j, (dr, dh)))
+        i, j = i - dr, j - dh
+    path.reverse()
+    return path
+
+
+def _links(path: list[tuple[int, int, tuple[int, int]]]) -> list[Link]:
+    return [Link(tuple(range(i - dr, i)), tuple(range(j - dh, j))) for i, j, (dr, dh) in path]

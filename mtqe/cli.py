@@ -1,0 +1,149 @@
+"""The command line: the only typer import, and the one place errors become exit codes.
+
+Exit codes: 0 success; 2 usage error (typer's); 3 bad input or unwritable
+output; 70 internal error (a bug: please report it); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mtqe.errors import MtqeError
+from mtqe.evaluate import evaluate
+from mtqe.io import atomic_write_text, read_text
+from mtqe.model import Document, Settings
+from mtqe.report.csv import render_csv
+from mtqe.report.html import render_html
+from mtqe.report.json import render_json
+from mtqe.report.summary import render_summary
+from mtqe.segment import lines_as_sentences, segment_document, supported_languages
+
+EXIT_BAD_INPUT = 3
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+SEED_REFERENCE = "seeds/002_27e87b73d9c2024c.txt"
+SEED_HYPOTHESIS = "seeds/000_47139297fadea2d9.txt"
+OUTPUTS = ("report.html", "results.json", "segments.csv")
+
+app = typer.Typer(
+    name="mtqe",
+    help="Machine-translation quality evaluation: align, score (BLEU, chrF, chrF++, TER, WER, CER) and report.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Machine-translation quality evaluation: align, score and report."""
+
+
+def _check_language(value: str) -> str:
+    if value not in supported_languages():
+        raise typer.BadParameter(f"unsupported language {value!r}; choose one of {', '.join(supported_languages())}")
+    return value
+
+
+@app.command("evaluate")
+def evaluate_command(
+    reference: Annotated[
+        Path | None, typer.Argument(help="Reference document (default: the sample in seeds/).", show_default=False)
+    ] = None,
+    hypotheses: Annotated[
+        list[Path] | None, typer.Argument(help="One or more hypothesis documents.", show_default=False)
+    ] = None,
+    output_dir: Annotated[Path, typer.Option("--output-dir", "-o", help="Where to write the reports.")] = Path(
+        "reports"
+    ),
+    aligned: Annotated[
+        bool, typer.Option("--aligned", help="Files are line-aligned: pair line k with line k, no segmentation.")
+    ] = False,
+    fix_text: Annotated[bool, typer.Option("--fix-text", help="Repair mojibake such as 'MÃ©lanie' (ftfy).")] = False,
+    language: Annotated[
+        str, typer.Option("--lang", help="Language of the documents (sentence splitting, BLEU tokenizer).")
+    ] = "en",
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Decode inputs with this encoding instead of detecting it.")
+    ] = None,
+    bootstrap: Annotated[int, typer.Option(min=100, help="Bootstrap resamples for confidence intervals.")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed of the bootstrap.")] = 12345,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Align each hypothesis to the reference, score every sentence pair and the corpus, write
+    report.html, results.json and segments.csv."""
+    _check_language(language)
+    if reference is None:
+        reference, hypotheses = _seed_path(SEED_REFERENCE), [_seed_path(SEED_HYPOTHESIS)]
+    elif not hypotheses:
+        raise typer.BadParameter("give at least one hypothesis file after the reference", param_hint="HYPOTHESES")
+    assert hypotheses is not None
+    settings = Settings(language=language, aligned=aligned, fix_text=fix_text, bootstrap=bootstrap, seed=seed)
+    with _errors_as_exit_codes():
+        documents = [_load(path, settings, encoding) for path in (reference, *hypotheses)]
+        _warn_findings(documents)
+        result = evaluate(documents[0], documents[1:], settings)
+        rendered = {"report.html": render_html(result), "results.json": render_json(result), "segments.csv": render_csv(result)}
+        for name in OUTPUTS:
+            atomic_write_text(output_dir / name, rendered[name])
+    if not quiet:
+        typer.echo(render_summary(result), nl=False)
+        typer.echo(f"\nwrote {', '.join(str(output_dir / name) for name in OUTPUTS)}")
+
+
+def _seed_path(relative: str) -> Path:
+    """The sample documents: in the current directory, or beside the package in a source checkout."""
+    here = Path(relative)
+    if here.exists():
+        return here
+    beside_package = Path(__file__).resolve().parent.parent / relative
+    return beside_package if beside_package.exists() else here
+
+
+def _load(path: Path, settings: Settings, encoding: str | None) -> Document:
+    source = read_text(path, encoding=encoding, fix_text=settings.fix_text)
+    return lines_as_sentences(source) if settings.aligned else segment_document(source, settings.language)
+
+
+def _warn_findings(documents: list[Document]) -> None:
+    for document in documents:
+        for finding in document.findings:
+            where = f"{document.path}:{finding.line}" if finding.line else document.path
+            typer.echo(f"mtqe: note: {where}: {finding.message}", err=True)
+
+
+@contextmanager
+def _errors_as_exit_codes() -> Iterator[None]:
+    """Every error becomes one line on stderr and its documented exit code."""
+    try:
+        yield
+    except MtqeError as error:
+        typer.echo(f"mtqe: error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("mtqe: interrupted; no output was left half-written", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as error:  # noqa: BLE001 - the one place a bug becomes an exit code
+        typer.echo(
+            f"mtqe: internal error: {type(error).__name__}: {error} (this is a bug in mtqe; please report it)",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (testable without a subprocess)."""
+    try:
+        app(args=argv, prog_name="mtqe")
+    except SystemExit as stop:
+        code = stop.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+

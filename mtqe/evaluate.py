@@ -1,0 +1,81 @@
+"""The pure pipeline: documents -> aligned, scored :class:`~mtqe.model.Evaluation`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from mtqe.align import align_sentences, pair_lines
+from mtqe.errors import InputError
+from mtqe.metrics import make_metrics
+from mtqe.model import CorpusScore, Document, Evaluation, Link, Segment, SegmentScores, Settings, SystemResult
+from mtqe.stats import bootstrap_interval
+
+
+def evaluate(reference: Document, hypotheses: Sequence[Document], settings: Settings) -> Evaluation:
+    """Align each hypothesis to the reference and score every link and the corpus."""
+    if not reference.sentences:
+        raise InputError(reference.path, "no sentences to score (only metadata lines)")
+    systems = []
+    for name, hypothesis in zip(system_names([h.path for h in hypotheses]), hypotheses, strict=True):
+        links = link_documents(reference, hypothesis, aligned=settings.aligned)
+        systems.append(score_system(name, reference, hypothesis, links, settings))
+    return Evaluation(reference=reference, systems=tuple(systems), settings=settings)
+
+
+def link_documents(reference: Document, hypothesis: Document, *, aligned: bool) -> list[Link]:
+    if not aligned:
+        return align_sentences(reference.texts, hypothesis.texts)
+    ref_count, hyp_count = len(reference.sentences), len(hypothesis.sentences)
+    if ref_count != hyp_count:
+        raise InputError(
+            hypothesis.path,
+            f"has {hyp_count} lines but the reference {reference.path} has {ref_count}; "
+            "--aligned needs the same number of lines",
+        )
+    return pair_lines(ref_count, hyp_count)
+
+
+def score_system(
+    name: str, reference: Document, hypothesis: Document, links: Sequence[Link], settings: Settings
+) -> SystemResult:
+    refs = [" ".join(reference.sentences[i].text for i in link.ref_ids) for link in links]
+    hyps = [" ".join(hypothesis.sentences[j].text for j in link.hyp_ids) for link in links]
+    metrics = make_metrics(settings.language)
+    stats = {metric: scorer.statistics(hyps, refs) for metric, scorer in metrics.items()}
+
+    per_segment = [
+        SegmentScores(**{metric: metrics[metric].sentence_score(stats[metric][k]) for metric in metrics})
+        for k in range(len(links))
+    ]
+    segments = tuple(
+        Segment(link=link, ref=ref, hyp=hyp, scores=scores)
+        for link, ref, hyp, scores in zip(links, refs, hyps, per_segment, strict=True)
+    )
+
+    intervals = bootstrap_interval(
+        stats, {metric: scorer.corpus_score for metric, scorer in metrics.items()}, settings.bootstrap, settings.seed
+    )
+    corpus = {
+        metric: CorpusScore(
+            score=scorer.corpus_score(stats[metric].sum(axis=0)),
+            ci_low=intervals[metric][0],
+            ci_high=intervals[metric][1],
+            signature=scorer.signature(settings.bootstrap, settings.seed),
+        )
+        for metric, scorer in metrics.items()
+    }
+    return SystemResult(name=name, document=hypothesis, segments=segments, corpus=corpus)
+
+
+def system_names(paths: Sequence[str]) -> list[str]:
+    """File stems, made unique with ``#2``, ``#3`` ... in order."""
+    names: list[str] = []
+    for path in paths:
+        stem = Path(path).stem or path
+        name, copy = stem, 1
+        while name in names:
+            copy += 1
+            name = f"{stem}#{copy}"
+        names.append(name)
+    return names

@@ -1,0 +1,203 @@
+"""Reading text files robustly and writing result files atomically.
+
+Reading never drops a line: bytes are decoded (UTF-8, with or without BOM, or a
+detected legacy encoding), line endings are normalised to "\\n", and anything
+unusual becomes a :class:`~mtqe.model.Finding` the reports show.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import hashlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+import charset_normalizer
+import ftfy
+
+from mtqe.errors import InputError, OutputError
+from mtqe.model import Finding, SourceText
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its little-endian BOM starts with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def read_text(path: str | Path, *, encoding: str | None = None, fix_text: bool = False) -> SourceText:
+    """Read and decode one file; raise :class:`InputError` naming it if it cannot be used."""
+    name = str(path)
+    data = _read_bytes(name)
+    text, used, findings = decode_bytes(data, name, encoding=encoding)
+    text, newline_findings = normalize_newlines(text)
+    findings += newline_findings
+    if not text.strip():
+        raise InputError(name, "file has no text (only white space)")
+    text, mojibake_findings = check_mojibake(text, fix=fix_text)
+    findings += mojibake_findings
+    return SourceText(
+        path=name,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=used,
+        findings=tuple(findings),
+    )
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(path, "is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(path, "is not a regular file")
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    if not data:
+        raise InputError(path, "file is empty")
+    return data
+
+
+def decode_bytes(data: bytes, path: str, *, encoding: str | None = None) -> tuple[str, str, list[Finding]]:
+    """Decode ``data``; return (text, encoding used, findings)."""
+    if encoding is not None:
+        try:
+            return data.decode(encoding), encoding, []
+        except LookupError:
+            raise InputError(path, f"unknown encoding {encoding!r}") from None
+        except UnicodeDecodeError as error:
+            raise InputError(path, f"not valid {encoding}: {error.reason}", _line_of(data, error.start)) from None
+
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as error:
+                raise InputError(path, f"starts with a {codec} byte-order mark but is not valid {codec}") from error
+            label = "utf-8" if codec == "utf-8-sig" else codec
+            return text, codec, [Finding("bom", f"{label} byte-order mark at the start (removed)")]
+
+    if b"\x00" in data:
+        raise InputError(path, "looks like a binary file (contains NUL bytes)", _line_of(data, data.index(b"\x00")))
+
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as error:
+        first_bad = error.start
+    detected = _detect_encoding(data)
+    if detected is None:
+        raise InputError(
+            path,
+            "not valid UTF-8 and no other encoding fits (try --encoding)",
+            _line_of(data, first_bad),
+        )
+    finding = Finding(
+        "encoding",
+        f"not valid UTF-8 (first bad byte on line {_line_of(data, first_bad)}); decoded as {detected} (detected)",
+    )
+    return data.decode(detected), detected, [finding]
+
+
+def _detect_encoding(data: bytes) -> str | None:
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    # Short Western texts fit several code pages equally well; cp1252 is by far
+    # the most likely of those that decode the bytes to exactly the same text.
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return best.encoding
+    if any(match.chaos <= best.chaos and str(match) == western for match in matches):
+        return "cp1252"
+    return best.encoding
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def normalize_newlines(text: str) -> tuple[str, list[Finding]]:
+    """Turn CRLF and lone CR into LF, saying so."""
+    crlf = text.count("\r\n")
+    lone_cr = text.count("\r") - crlf
+    findings = []
+    if crlf:
+        findings.append(Finding("line-endings", f"{crlf} CRLF line ending(s) read as LF"))
+    if lone_cr:
+        findings.append(Finding("line-endings", f"{lone_cr} CR-only line ending(s) read as LF"))
+    if crlf or lone_cr:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, findings
+
+
+def check_mojibake(text: str, *, fix: bool) -> tuple[str, list[Finding]]:
+    """Report lines that look like mis-decoded text (``MÃ©lanie``); repair them if ``fix``."""
+    findings = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        repaired = ftfy.fix_encoding(line)
+        if repaired == line:
+            continue
+        bad, good = _first_difference(line, repaired)
+        if fix:
+            lines[number - 1] = repaired
+            findings.append(Finding("fixed-text", f"repaired mojibake {bad!r} -> {good!r}", number))
+        else:
+            findings.append(
+                Finding("mojibake", f"possible mojibake {bad!r} (probably {good!r}; --fix-text repairs it)", number)
+            )
+    return "\n".join(lines), findings
+
+
+def _first_difference(before: str, after: str) -> tuple[str, str]:
+    """The first differing words of two versions of a line, for messages."""
+    old, new = before.split(), after.split()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag != "equal":
+            return " ".join(old[i1:i2]), " ".join(new[j1:j2])
+    return before, after
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` as UTF-8 so that ``path`` is either untouched or complete."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="\n", dir=target.parent, prefix=f".{target.name}.", delete=False
+        )
+    except OSError as error:
+        raise OutputError(str(target), f"cannot write: {error.strerror or error}") from None
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o666 & ~_current_umask())  # mkstemp makes files private
+        os.replace(handle.name, target)
+    except BaseException as error:
+        Path(handle.name).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(str(target), f"cannot write: {error.strerror or error}") from None
+        raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

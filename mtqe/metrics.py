@@ -1,0 +1,117 @@
+"""Sentence and corpus scores: the only place that imports sacrebleu and jiwer.
+
+Every metric turns each segment into a row of integer (TER: float) sufficient
+statistics. A sentence score is computed from its row; a corpus score from the
+column sums, never from an average of sentence scores. The statistics are
+sacrebleu's and jiwer's own, so the numbers are theirs exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Protocol
+
+import jiwer
+import numpy as np
+from sacrebleu.metrics import BLEU, CHRF, TER
+from sacrebleu.metrics.base import Metric as SacrebleuMetric
+
+from mtqe.model import METRICS
+
+
+class Metric(Protocol):
+    name: str
+
+    def statistics(self, hyps: Sequence[str], refs: Sequence[str]) -> np.ndarray: ...
+
+    def sentence_score(self, row: np.ndarray) -> float: ...
+
+    def corpus_score(self, total: np.ndarray) -> float: ...
+
+    def signature(self, bootstrap: int, seed: int) -> str: ...
+
+
+class _Sacrebleu:
+    """A sacrebleu metric; ``sentence`` differs from ``corpus`` only for BLEU (effective order)."""
+
+    def __init__(self, name: str, corpus: SacrebleuMetric, sentence: SacrebleuMetric, dtype: type) -> None:
+        self.name = name
+        self._corpus = corpus
+        self._sentence = sentence
+        self._dtype = dtype
+
+    def statistics(self, hyps: Sequence[str], refs: Sequence[str]) -> np.ndarray:
+        _check_lengths(hyps, refs)
+        if not hyps:
+            return np.zeros((0, 0), dtype=self._dtype)
+        rows = self._corpus._extract_corpus_statistics(list(hyps), [list(refs)])
+        return np.asarray(rows, dtype=self._dtype)
+
+    def sentence_score(self, row: np.ndarray) -> float:
+        return float(self._sentence._compute_score_from_stats(row.tolist()).score)
+
+    def corpus_score(self, total: np.ndarray) -> float:
+        return float(self._corpus._compute_score_from_stats(total.tolist()).score)
+
+    def signature(self, bootstrap: int, seed: int) -> str:
+        self._corpus.num_refs = 1
+        self._corpus.n_bootstrap = bootstrap if bootstrap > 1 else None
+        self._corpus.seed = str(seed) if bootstrap > 1 else None
+        return str(self._corpus.get_signature())
+
+
+@dataclass(frozen=True)
+class _Jiwer:
+    """WER or CER with jiwer's default transforms. Statistics: edits, reference length, insertions."""
+
+    name: str
+    words: bool
+
+    def statistics(self, hyps: Sequence[str], refs: Sequence[str]) -> np.ndarray:
+        _check_lengths(hyps, refs)
+        process = jiwer.process_words if self.words else jiwer.process_characters
+        rows = []
+        for hyp, ref in zip(hyps, refs, strict=True):
+            out = process(ref, hyp)  # jiwer takes (reference, hypothesis)
+            edits = out.substitutions + out.deletions + out.insertions
+            rows.append((edits, out.hits + out.substitutions + out.deletions, out.insertions))
+        return np.asarray(rows, dtype=np.int64).reshape(len(rows), 3)
+
+    def sentence_score(self, row: np.ndarray) -> float:
+        return self.corpus_score(row)
+
+    def corpus_score(self, total: np.ndarray) -> float:
+        edits, ref_length, insertions = (int(x) for x in total)
+        if ref_length == 0:  # jiwer's rule for empty references: the insertion count
+            return 100 * insertions
+        return 100 * (float(edits) / float(ref_length))
+
+    def signature(self, bootstrap: int, seed: int) -> str:
+        unit = "words" if self.words else "chars"
+        parts = ["nrefs:1"]
+        if bootstrap > 1:
+            parts += [f"bs:{bootstrap}", f"seed:{seed}"]
+        parts += ["case:mixed", f"unit:{unit}", "trans:default", f"version:jiwer-{version('jiwer')}"]
+        return "|".join(parts)
+
+
+def _check_lengths(hyps: Sequence[str], refs: Sequence[str]) -> None:
+    # sacrebleu silently truncates to the shorter list; never let that happen.
+    if len(hyps) != len(refs):
+        raise ValueError(f"{len(hyps)} hypotheses but {len(refs)} references")
+
+
+def make_metrics(language: str = "en") -> dict[str, Metric]:
+    """Fresh metric objects, keyed and ordered as :data:`mtqe.model.METRICS`."""
+    metrics: dict[str, Metric] = {
+        "bleu": _Sacrebleu("bleu", BLEU(trg_lang=language), BLEU(trg_lang=language, effective_order=True), np.int64),
+        "chrf": _Sacrebleu("chrf", CHRF(), CHRF(), np.int64),
+        "chrf_pp": _Sacrebleu("chrf_pp", CHRF(word_order=2), CHRF(word_order=2), np.int64),
+        "ter": _Sacrebleu("ter", TER(), TER(), np.float64),
+        "wer": _Jiwer("wer", words=True),
+        "cer": _Jiwer("cer", words=False),
+    }
+    assert tuple(metrics) == METRICS
+    return metrics

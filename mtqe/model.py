@@ -1,0 +1,147 @@
+"""Plain, frozen data passed between the pipeline stages.
+
+Nothing here does work: each stage (io, segment, align, metrics, evaluate) takes
+and returns these values, and the report writers render them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+METRICS: tuple[str, ...] = ("bleu", "chrf", "chrf_pp", "ter", "wer", "cer")
+"""Every metric mtqe reports, in report order."""
+
+HIGHER_IS_BETTER: dict[str, bool] = {
+    "bleu": True,
+    "chrf": True,
+    "chrf_pp": True,
+    "ter": False,
+    "wer": False,
+    "cer": False,
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something noticed while reading a file that the user should know about."""
+
+    kind: str  # "encoding", "bom", "line-endings", "mojibake", "fixed-text", ...
+    message: str
+    line: int | None = None  # 1-based line in the file, when it helps
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A decoded text file: newlines normalised to "\\n", nothing dropped."""
+
+    path: str
+    text: str
+    sha256: str  # of the raw bytes on disk
+    encoding: str
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    line: int  # 1-based line of the file where the sentence starts
+    paragraph: int  # 0-based paragraph index
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file split into metadata lines (bylines, datelines) and sentences."""
+
+    path: str
+    sha256: str
+    encoding: str
+    metadata: tuple[str, ...]
+    sentences: tuple[Sentence, ...]
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
+
+
+class LinkKind(str, Enum):
+    MATCH = "match"
+    OMISSION = "omission"  # reference sentences with no hypothesis counterpart
+    ADDITION = "addition"  # hypothesis sentences with no reference counterpart
+
+
+@dataclass(frozen=True)
+class Link:
+    """Reference sentences ``ref_ids`` correspond to hypothesis sentences ``hyp_ids``."""
+
+    ref_ids: tuple[int, ...]
+    hyp_ids: tuple[int, ...]
+
+    @property
+    def kind(self) -> LinkKind:
+        if not self.hyp_ids:
+            return LinkKind.OMISSION
+        if not self.ref_ids:
+            return LinkKind.ADDITION
+        return LinkKind.MATCH
+
+
+@dataclass(frozen=True)
+class SegmentScores:
+    """Sentence-level scores on sacrebleu's 0-100 scale (WER/CER as percentages)."""
+
+    bleu: float
+    chrf: float
+    chrf_pp: float
+    ter: float
+    wer: float
+    cer: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in METRICS}
+
+
+@dataclass(frozen=True)
+class Segment:
+    link: Link
+    ref: str  # the link's reference sentences joined by one space ("" if none)
+    hyp: str
+    scores: SegmentScores
+
+
+@dataclass(frozen=True)
+class CorpusScore:
+    score: float
+    ci_low: float
+    ci_high: float
+    signature: str
+
+
+@dataclass(frozen=True)
+class SystemResult:
+    name: str
+    document: Document
+    segments: tuple[Segment, ...]
+    corpus: dict[str, CorpusScore]
+
+    def count(self, kind: LinkKind) -> int:
+        return sum(1 for s in self.segments if s.link.kind is kind)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that changes the numbers; recorded in results.json."""
+
+    language: str = "en"
+    aligned: bool = False  # pair lines one to one instead of segmenting and aligning
+    fix_text: bool = False
+    bootstrap: int = 1000
+    seed: int = 12345
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    reference: Document
+    systems: tuple[SystemResult, ...]
+    settings: Settings

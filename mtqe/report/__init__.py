@@ -1,0 +1,1 @@
+"""Renderers: each takes an Evaluation and returns text; writing is the caller's job."""

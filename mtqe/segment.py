@@ -1,0 +1,138 @@
+"""Documents -> metadata lines + paragraphs -> sentences.
+
+Sentences come from ``sentence-splitter`` (Koehn and Schroeder's Moses splitter),
+which on the sample documents gets every boundary right, ``region. ”`` and
+``U.S.`` included. Paragraphs are found first so that no sentence crosses one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import os
+import re
+from dataclasses import dataclass
+
+import sentence_splitter
+
+from mtqe.model import Document, Sentence, SourceText
+
+_METADATA_LINE = re.compile(
+    r"""^\s*(?:
+        by\s+[A-Z\u00C0-\u024F][^.!?]*$            # By Betsy Klein, CNN
+      | (?:updated|published|posted|source|sources|date|dateline|author|authors|credits?
+         |photo|image|video|filed|last\s+updated|written\s+by|reporting\s+by|edited\s+by)\s*:.*
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_METADATA_MAX_CHARS = 120
+# A line that ends like this closes a sentence, so a line break after it is no wrap.
+_SENTENCE_END = re.compile(r"""[.!?…:;"'”’»)\]]\s*$""")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    lines: tuple[int, ...]  # 1-based line number of each joined line
+    offsets: tuple[int, ...]  # where each of those lines starts in ``text``
+
+
+def supported_languages() -> tuple[str, ...]:
+    folder = os.path.join(os.path.dirname(sentence_splitter.__file__), "non_breaking_prefixes")
+    return tuple(sorted(name.removesuffix(".txt") for name in os.listdir(folder) if name.endswith(".txt")))
+
+
+def segment_document(source: SourceText, language: str = "en") -> Document:
+    """Split a decoded file into leading metadata lines and sentences."""
+    lines = source.text.split("\n")
+    metadata, first_body_line = split_metadata(lines)
+    sentences = []
+    for index, paragraph in enumerate(split_paragraphs(lines, first_body_line)):
+        sentences.extend(split_sentences(paragraph, index, language))
+    return Document(
+        path=source.path,
+        sha256=source.sha256,
+        encoding=source.encoding,
+        metadata=tuple(metadata),
+        sentences=tuple(sentences),
+        findings=source.findings,
+    )
+
+
+def lines_as_sentences(source: SourceText) -> Document:
+    """One sentence per line, for line-aligned input (``--aligned``): nothing is split or set aside."""
+    lines = source.text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line; it does not start another
+    sentences = tuple(Sentence(text=line.strip(), line=number, paragraph=number - 1) for number, line in enumerate(lines, 1))
+    return Document(source.path, source.sha256, source.encoding, (), sentences, source.findings)
+
+
+def split_metadata(lines: list[str]) -> tuple[list[str], int]:
+    """Leading byline/dateline lines; returns them and the index of the first body line."""
+    metadata = []
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if len(line) <= _METADATA_MAX_CHARS and _METADATA_LINE.match(line):
+            metadata.append(line.strip())
+            continue
+        return metadata, index
+    return metadata, len(lines)
+
+
+def split_paragraphs(lines: list[str], start: int = 0) -> list[Paragraph]:
+    """Paragraphs as the document uses them: one per line, or blank-line separated
+    blocks of hard-wrapped lines."""
+    blocks: list[list[int]] = []
+    current: list[int] = []
+    for index in range(start, len(lines)):
+        if lines[index].strip():
+            current.append(index)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+
+    if not _is_hard_wrapped(lines, blocks):
+        blocks = [[index] for block in blocks for index in block]
+    return [_join(lines, block) for block in blocks]
+
+
+def _is_hard_wrapped(lines: list[str], blocks: list[list[int]]) -> bool:
+    inner = [index for block in blocks for index in block[:-1]]
+    if not inner:
+        return False
+    open_ended = sum(1 for index in inner if not _SENTENCE_END.search(lines[index]))
+    return open_ended * 2 >= len(inner)
+
+
+def _join(lines: list[str], block: list[int]) -> Paragraph:
+    parts, offsets, position = [], [], 0
+    for index in block:
+        part = lines[index].strip()
+        offsets.append(position)
+        parts.append(part)
+        position += len(part) + 1
+    return Paragraph(" ".join(parts), tuple(index + 1 for index in block), tuple(offsets))
+
+
+@functools.lru_cache(maxsize=8)
+def _splitter(language: str) -> sentence_splitter.SentenceSplitter:
+    return sentence_splitter.SentenceSplitter(language=language)
+
+
+def split_sentences(paragraph: Paragraph, index: int, language: str = "en") -> list[Sentence]:
+    sentences = []
+    cursor = 0
+    for text in _splitter(language).split(paragraph.text):
+        text = text.strip()
+        if not text:
+            continue
+        found = paragraph.text.find(text.split(None, 1)[0], cursor)
+        if found >= 0:
+            cursor = found
+        line = paragraph.lines[bisect.bisect_right(paragraph.offsets, cursor) - 1]
+        sentences.append(Sentence(text=text, line=line, paragraph=index))
+    return sentences
