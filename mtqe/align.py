@@ -110,9 +110,11 @@ def _vectorize(ref: Sequence[str], hyp: Sequence[str]) -> tuple[sparse.csr_matri
             rows.append(row)
             cols.append(vocabulary[name])
             values.append(count)
-    matrix = sparse.csr_matrix(
-        (np.asarray(values, dtype=float), (rows, cols)), shape=(total, len(vocabulary))
-    ).multiply(idf[np.newaxis, :]).tocsr()
+    matrix = (
+        sparse.csr_matrix((np.asarray(values, dtype=float), (rows, cols)), shape=(total, len(vocabulary)))
+        .multiply(idf[np.newaxis, :])
+        .tocsr()
+    )
     return matrix[: len(ref)], matrix[len(ref) :]
 
 
@@ -180,10 +182,7 @@ class _Band:
         return bool((self.lo == 0).all() and (self.hi == self.columns).all())
 
     def touches_edge(self, path: list[tuple[int, int, tuple[int, int]]]) -> bool:
-        for i, j, _ in path:
-            if (j == self.lo[i] and j > 0) or (j == self.hi[i] and j < self.columns):
-                return True
-        return False
+        return any((j == self.lo[i] and j > 0) or (j == self.hi[i] and j < self.columns) for i, j, _ in path)
 
 
 def _search(

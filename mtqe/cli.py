@@ -90,7 +90,11 @@ def evaluate_command(
         documents = [_load(path, settings, encoding) for path in (reference, *hypotheses)]
         _warn_findings(documents)
         result = evaluate(documents[0], documents[1:], settings)
-        rendered = {"report.html": render_html(result), "results.json": render_json(result), "segments.csv": render_csv(result)}
+        rendered = {
+            "report.html": render_html(result),
+            "results.json": render_json(result),
+            "segments.csv": render_csv(result),
+        }
         for name in OUTPUTS:
             atomic_write_text(output_dir / name, rendered[name])
     if not quiet:
@@ -130,7 +134,7 @@ def _errors_as_exit_codes() -> Iterator[None]:
     except KeyboardInterrupt:
         typer.echo("mtqe: interrupted; no output was left half-written", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except Exception as error:  # noqa: BLE001 - the one place a bug becomes an exit code
+    except Exception as error:
         typer.echo(
             f"mtqe: internal error: {type(error).__name__}: {error} (this is a bug in mtqe; please report it)",
             err=True,
@@ -146,4 +150,3 @@ def main(argv: list[str] | None = None) -> int:
         code = stop.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     return 0
-

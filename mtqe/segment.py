@@ -64,7 +64,9 @@ def lines_as_sentences(source: SourceText) -> Document:
     lines = source.text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the final newline ends the last line; it does not start another
-    sentences = tuple(Sentence(text=line.strip(), line=number, paragraph=number - 1) for number, line in enumerate(lines, 1))
+    sentences = tuple(
+        Sentence(text=line.strip(), line=number, paragraph=number - 1) for number, line in enumerate(lines, 1)
+    )
     return Document(source.path, source.sha256, source.encoding, (), sentences, source.findings)
 
 
@@ -105,7 +107,7 @@ def _is_hard_wrapped(lines: list[str], blocks: list[list[int]]) -> bool:
     if not inner:
         return False
     open_ended = sum(1 for index in inner if not _SENTENCE_END.search(lines[index]))
-    return open_ended * 2 >= len(inner)
+    return open_ended * 2 > len(inner)
 
 
 def _join(lines: list[str], block: list[int]) -> Paragraph:

@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-TED = Path(__file__).resolve().parents[2] / "shared" / "data" / "ted"
+TED = Path(__file__).resolve().parent / "data" / "ted"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,12 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(
-        METRICS=METRICS, LABELS=LABELS, HIGHER_IS_BETTER=HIGHER_IS_BETTER, LinkKind=LinkKind, count_label=count_label, version=__version__
+        METRICS=METRICS,
+        LABELS=LABELS,
+        HIGHER_IS_BETTER=HIGHER_IS_BETTER,
+        LinkKind=LinkKind,
+        count_label=count_label,
+        version=__version__,
     )
     env.filters["band"] = lambda value, metric: quality_band(metric, value)
     return env

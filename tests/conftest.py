@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+SEED_REF = ROOT / "seeds" / "002_27e87b73d9c2024c.txt"
+SEED_HYP = ROOT / "seeds" / "000_47139297fadea2d9.txt"
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict:
+    """The hand-made sentence alignment of the seed pair (a copy of ../shared/gold)."""
+    return json.loads((DATA / "gold" / "seed_alignment.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def ted() -> tuple[list[str], list[str]]:
+    from tests.tedpairs import load_ted
+
+    return load_ted()

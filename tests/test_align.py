@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from mtqe.align import AlignParams, align_sentences, pair_lines
+from mtqe.model import Link, LinkKind, SourceText
+from mtqe.segment import segment_document
+from tests import tedpairs
+
+
+def sentences(text: str) -> list[str]:
+    return segment_document(SourceText("doc.txt", text, "", "utf-8")).texts
+
+
+def as_pairs(links: list[Link]) -> list[list[list[int]]]:
+    return [[list(link.ref_ids), list(link.hyp_ids)] for link in links]
+
+
+def test_seed_alignment_equals_the_gold(gold):
+    links = align_sentences(gold["reference_sentences"], gold["hypothesis_sentences"])
+    assert as_pairs(links) == gold["links"]
+    assert links[0].kind is LinkKind.OMISSION
+
+
+def test_every_sentence_is_in_exactly_one_link_in_order(ted):
+    pair = tedpairs.make_pair(seed=11, size=200, corpus=ted)
+    ref, hyp = sentences(pair.ref_text), sentences(pair.hyp_text)
+    links = align_sentences(ref, hyp)
+    assert [i for link in links for i in link.ref_ids] == list(range(len(ref)))
+    assert [j for link in links for j in link.hyp_ids] == list(range(len(hyp)))
+    assert all(len(link.ref_ids) <= 3 and len(link.hyp_ids) <= 3 for link in links)
+
+
+def test_identical_documents_align_one_to_one(ted):
+    lines = ted[0][:150]
+    links = align_sentences(lines, lines)
+    assert links == [Link((i,), (i,)) for i in range(150)]
+
+
+def test_empty_sides():
+    assert align_sentences([], ["a.", "b."]) == [Link((), (0,)), Link((), (1,))]
+    assert align_sentences(["a."], []) == [Link((0,), ())]
+    assert align_sentences([], []) == []
+
+
+def test_one_to_two_and_two_to_one_links_are_found():
+    ref = [
+        "The committee approved the budget on Tuesday after a long debate about the costs of the new bridge.",
+        "Nobody expected that.",
+        "Officials in Geneva said the talks would resume next month.",
+    ]
+    hyp = [
+        "On Tuesday, the committee approved the budget.",
+        "This followed a long debate about the costs of the new bridge.",
+        "Nobody expected that. Officials in Geneva said the talks would resume next month.",
+    ]
+    assert as_pairs(align_sentences(ref, hyp)) == [[[0], [0, 1]], [[1, 2], [2]]]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_real_mt_documents_align_close_to_the_gold(ted, seed):
+    """Real Slovak->English MT (BLEU 23), glued into paragraphs, with lines dropped and added."""
+    pair = tedpairs.make_pair(seed=seed, size=300, corpus=ted)
+    ref, hyp = sentences(pair.ref_text), sentences(pair.hyp_text)
+    ref_lines = tedpairs.sentence_lines(ref, pair.ref_lines)
+    hyp_lines = tedpairs.sentence_lines(hyp, pair.hyp_lines)
+    predicted = tedpairs.line_pairs(align_sentences(ref, hyp), ref_lines, hyp_lines)
+    gold = tedpairs.gold_pairs(pair)
+    precision = len(predicted & gold) / len(predicted)
+    recall = len(predicted & gold) / len(gold)
+    assert precision >= 0.9 and recall >= 0.95, (precision, recall)
+    # Naive pairing in order gets almost nothing right once paragraphs and gaps differ.
+    naive = tedpairs.line_pairs([Link((k,), (k,)) for k in range(min(len(ref), len(hyp)))], ref_lines, hyp_lines)
+    assert len(naive & gold) / len(gold) < 0.5
+
+
+def test_omissions_and_additions_are_found_in_real_mt(ted):
+    found_omissions = found_additions = omitted = added = false_alarms = 0
+    for seed in range(4):
+        pair = tedpairs.make_pair(seed=seed, size=300, drop=0.04, add=0.03, corpus=ted)
+        ref, hyp = sentences(pair.ref_text), sentences(pair.hyp_text)
+        ref_lines = tedpairs.sentence_lines(ref, pair.ref_lines)
+        hyp_lines = tedpairs.sentence_lines(hyp, pair.hyp_lines)
+        predicted = tedpairs.line_pairs(align_sentences(ref, hyp), ref_lines, hyp_lines)
+        unlinked_ref = set(range(len(pair.ref_lines))) - {r for r, _ in predicted}
+        unlinked_hyp = set(range(len(pair.hyp_lines))) - {h for _, h in predicted}
+        additions = {h for h, source in enumerate(pair.hyp_sources) if source is None}
+        found_omissions += len(unlinked_ref & pair.omitted)
+        found_additions += len(unlinked_hyp & additions)
+        omitted += len(pair.omitted)
+        added += len(additions)
+        false_alarms += len(unlinked_ref - pair.omitted) + len(unlinked_hyp - additions)
+    assert found_omissions >= 0.8 * omitted
+    assert found_additions >= 0.8 * added
+    assert false_alarms <= 0.2 * (omitted + added)
+
+
+def test_band_widens_until_the_result_equals_the_full_search(ted):
+    """A whole passage missing pushes the path far off the diagonal."""
+    ref_all, hyp_all = ted
+    ref = ref_all[:400]
+    hyp = hyp_all[:150] + hyp_all[230:400]  # 80 consecutive lines omitted
+    narrow = dataclasses.replace(AlignParams(), band=4)
+    full = dataclasses.replace(AlignParams(), band=10_000)
+    links = align_sentences(ref, hyp, narrow)
+    assert links == align_sentences(ref, hyp, full)
+    omitted = [i for link in links if link.kind is LinkKind.OMISSION for i in link.ref_ids]
+    assert len(set(omitted) & set(range(150, 230))) >= 70
+
+
+def test_pair_lines_refuses_different_lengths():
+    assert pair_lines(2, 2) == [Link((0,), (0,)), Link((1,), (1,))]
+    with pytest.raises(ValueError, match="3 reference lines but 2 hypothesis lines"):
+        pair_lines(3, 2)

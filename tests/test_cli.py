@@ -1,0 +1,131 @@
+"""The command line end to end: outputs, summary, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mtqe.cli import main
+from tests.conftest import ROOT, SEED_HYP, SEED_REF
+
+OUTPUTS = {"report.html", "results.json", "segments.csv"}
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """mtqe as a user runs it, in its own process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "mtqe", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_no_arguments_evaluates_the_seeds_into_reports(tmp_path, gold):
+    done = run("evaluate", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert {p.name for p in (tmp_path / "reports").iterdir()} == OUTPUTS
+    data = json.loads((tmp_path / "reports" / "results.json").read_text(encoding="utf-8"))
+    assert data["reference"]["metadata"] == gold["reference_metadata"]
+    segments = data["systems"][0]["segments"]
+    assert [[s["ref_ids"], s["hyp_ids"]] for s in segments] == gold["links"]
+    assert "000_47139297fadea2d9" in done.stdout and "BLEU" in done.stdout
+    assert "1 omission" in done.stdout
+    # the mojibake in the reference is noted on stderr with its line
+    assert "002_27e87b73d9c2024c.txt:17: possible mojibake" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_runs_are_byte_identical(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(out), "-q"]) == 0
+    for name in OUTPUTS:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_fix_text_repairs_the_reference(tmp_path):
+    assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(tmp_path), "--fix-text", "-q"]) == 0
+    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    refs = " ".join(s["ref"] for s in data["systems"][0]["segments"])
+    assert "Mélanie" in refs and "MÃ©lanie" not in refs
+    assert data["settings"]["fix_text"] is True
+    assert data["reference"]["findings"][0]["kind"] == "fixed-text"
+
+
+def test_several_hypotheses_and_crlf_input(tmp_path):
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(SEED_HYP.read_bytes().replace(b"\n", b"\r\n"))
+    assert main(["evaluate", str(SEED_REF), str(SEED_HYP), str(crlf), "-o", str(tmp_path / "out"), "-q"]) == 0
+    data = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    first, second = data["systems"]
+    assert second["name"] == "crlf"
+    assert second["corpus"] == first["corpus"]  # CRLF changes nothing but a note
+    assert any(f["kind"] == "line-endings" for f in second["findings"])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("missing.txt", None, "no such file"),
+        ("", None, "is a directory"),
+        ("empty.txt", b"", "file is empty"),
+        ("bin.dat", b"\x7fELF\x00\x01\x02", "binary"),
+        ("bad.txt", b"ok\n" + bytes(range(128, 256)), "not valid UTF-8"),
+    ],
+)
+def test_bad_hypothesis_gives_one_line_exit_3_and_writes_nothing(tmp_path, name, content, problem):
+    bad = tmp_path / name
+    if content is not None:
+        bad.write_bytes(content)
+    out = tmp_path / "out"
+    done = run("evaluate", str(SEED_REF), str(bad), "-o", str(out), cwd=tmp_path)
+    assert done.returncode == 3
+    errors = [line for line in done.stderr.splitlines() if line.startswith("mtqe: error:")]
+    assert len(errors) == 1 and str(bad) in errors[0] and problem in errors[0]
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_undecodable_bytes_name_the_line(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"fine\nfine\n" + bytes(range(128, 256)))
+    done = run("evaluate", str(bad), str(SEED_HYP), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 3
+    assert f"mtqe: error: {bad}:3:" in done.stderr
+
+
+def test_aligned_with_different_line_counts_names_both_files(tmp_path):
+    done = run("evaluate", str(SEED_REF), str(SEED_HYP), "--aligned", "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 3
+    assert str(SEED_HYP) in done.stderr and str(SEED_REF) in done.stderr
+    assert "--aligned needs the same number of lines" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["evaluate", str(SEED_REF)],  # a reference but no hypothesis
+        ["evaluate", "--no-such-option"],
+        ["evaluate", "--lang", "xx"],
+        ["evaluate", "--bootstrap", "5"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(tmp_path, args):
+    done = run(*args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_unwritable_output_exits_3(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    done = run("evaluate", "-o", str(blocker / "reports"), cwd=tmp_path)
+    assert done.returncode == 3
+    assert "mtqe: error:" in done.stderr and "Traceback" not in done.stderr

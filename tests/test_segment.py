@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from mtqe.io import read_text
+from mtqe.model import SourceText
+from mtqe.segment import lines_as_sentences, segment_document, split_metadata, split_paragraphs
+from tests.conftest import SEED_HYP, SEED_REF
+
+
+def source(text: str) -> SourceText:
+    return SourceText(path="doc.txt", text=text, sha256="", encoding="utf-8")
+
+
+def test_seed_reference_sentences_and_metadata_equal_the_gold(gold):
+    document = segment_document(read_text(SEED_REF))
+    assert list(document.metadata) == gold["reference_metadata"]
+    assert document.texts == gold["reference_sentences"]
+
+
+def test_seed_hypothesis_sentences_equal_the_gold(gold):
+    document = segment_document(read_text(SEED_HYP))
+    assert document.metadata == ()
+    assert document.texts == gold["hypothesis_sentences"]
+
+
+def test_sentences_know_their_line_and_paragraph():
+    document = segment_document(read_text(SEED_HYP))
+    # The hypothesis starts with four blank lines; its first paragraph is on line 5.
+    first, second = document.sentences[0], document.sentences[1]
+    assert (first.line, first.paragraph) == (5, 0)
+    assert (second.line, second.paragraph) == (7, 1)
+    # "... sanctions." and "We will increase ..." share line 11, paragraph 3
+    assert [(s.line, s.paragraph) for s in document.sentences[4:6]] == [(11, 3), (11, 3)]
+
+
+def test_metadata_is_only_taken_from_the_top():
+    lines = ["By Betsy Klein, CNN", "", "Source: CNN", "Body text here.", "By the way, this stays."]
+    metadata, first = split_metadata(lines)
+    assert metadata == ["By Betsy Klein, CNN", "Source: CNN"]
+    assert first == 3
+
+
+def test_a_sentence_starting_with_by_is_not_metadata():
+    document = segment_document(source("By the end of this year, there will be a billion users.\nSecond line.\n"))
+    assert document.metadata == ()
+    assert len(document.sentences) == 2
+
+
+def test_hard_wrapped_paragraphs_are_joined_before_splitting():
+    text = (
+        "The call comes days before officials meet in\n"
+        "Geneva on January 10. Zelensky spoke with\n"
+        "Blinken this week.\n\nA new paragraph.\n"
+    )
+    document = segment_document(source(text))
+    assert document.texts == [
+        "The call comes days before officials meet in Geneva on January 10.",
+        "Zelensky spoke with Blinken this week.",
+        "A new paragraph.",
+    ]
+    assert [s.line for s in document.sentences] == [1, 2, 5]
+    assert [s.paragraph for s in document.sentences] == [0, 0, 1]
+
+
+def test_lines_that_end_sentences_stay_separate_paragraphs():
+    paragraphs = split_paragraphs(["First sentence.", "Second one without end", "Third."])
+    assert [p.text for p in paragraphs] == ["First sentence.", "Second one without end", "Third."]
+
+
+def test_lines_as_sentences_keeps_every_line_including_empty_ones():
+    document = lines_as_sentences(source("a b.\n\nBy Someone\nlast\n"))
+    assert document.texts == ["a b.", "", "By Someone", "last"]
+    assert [s.line for s in document.sentences] == [1, 2, 3, 4]
+
+
+def test_lines_as_sentences_without_final_newline():
+    assert lines_as_sentences(source("one\ntwo")).texts == ["one", "two"]
