@@ -14,49 +14,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mtqe.align import align_sentences  # noqa: E402
-from mtqe.model import Link, SourceText  # noqa: E402
-from mtqe.segment import segment_document  # noqa: E402
-from tests import tedpairs  # noqa: E402
-
-
-def sentences(text: str) -> list[str]:
-    return segment_document(SourceText("doc.txt", text, "", "utf-8")).texts
-
-
-def best_possible_links(pair: tedpairs.DocPair, ref_lines: list[set[int]], hyp_lines: list[set[int]]) -> list[Link]:
-    """Group sentences that share gold line pairs into one link each (the best whole-sentence alignment)."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(node: tuple[str, int]) -> tuple[str, int]:
-        while parent.setdefault(node, node) != node:
-            node = parent[node]
-        return node
-
-    ref_of_line, hyp_of_line = defaultdict(set), defaultdict(set)
-    for i, lines in enumerate(ref_lines):
-        find(("r", i))
-        for line in lines:
-            ref_of_line[line].add(i)
-    for j, lines in enumerate(hyp_lines):
-        find(("h", j))
-        for line in lines:
-            hyp_of_line[line].add(j)
-    for ref_line, hyp_line in tedpairs.gold_pairs(pair):
-        for i in ref_of_line[ref_line]:
-            for j in hyp_of_line[hyp_line]:
-                parent[find(("r", i))] = find(("h", j))
-    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for i in range(len(ref_lines)):
-        groups[find(("r", i))][0].append(i)
-    for j in range(len(hyp_lines)):
-        groups[find(("h", j))][1].append(j)
-    return [Link(tuple(r), tuple(h)) for r, h in groups.values()]
+from mtqe.align import align_sentences
+from tests import tedpairs
 
 
 class Tally:
@@ -87,23 +50,20 @@ def main() -> None:
     seconds = 0.0
     for seed in range(args.first_seed, args.first_seed + args.documents):
         pair = tedpairs.make_pair(seed, size=args.size, corpus=corpus)
-        ref, hyp = sentences(pair.ref_text), sentences(pair.hyp_text)
-        ref_lines = tedpairs.sentence_lines(ref, pair.ref_lines)
-        hyp_lines = tedpairs.sentence_lines(hyp, pair.hyp_lines)
-        gold = tedpairs.gold_pairs(pair)
-        start = time.perf_counter()
-        links = align_sentences(ref, hyp)
-        seconds += time.perf_counter() - start
-        predicted = tedpairs.line_pairs(links, ref_lines, hyp_lines)
-        tallies["mtqe"].add(predicted, gold)
-        tallies["best possible"].add(
-            tedpairs.line_pairs(best_possible_links(pair, ref_lines, hyp_lines), ref_lines, hyp_lines), gold
-        )
-        naive = [Link((k,), (k,)) for k in range(min(len(ref), len(hyp)))]
-        tallies["naive"].add(tedpairs.line_pairs(naive, ref_lines, hyp_lines), gold)
-        added = {h for h, source in enumerate(pair.hyp_sources) if source is None}
-        tallies["omissions"].add(set(range(len(pair.ref_lines))) - {r for r, _ in predicted}, set(pair.omitted))
-        tallies["additions"].add(set(range(len(pair.hyp_lines))) - {h for _, h in predicted}, added)
+
+        def timed_align(ref: list[str], hyp: list[str]) -> list:
+            nonlocal seconds
+            start = time.perf_counter()
+            links = align_sentences(ref, hyp)
+            seconds += time.perf_counter() - start
+            return links
+
+        outcome = tedpairs.align_pair(pair, timed_align)
+        tallies["mtqe"].add(outcome.predicted, outcome.gold)
+        tallies["best possible"].add(outcome.best_possible, outcome.gold)
+        tallies["naive"].add(outcome.naive, outcome.gold)
+        tallies["omissions"].add(outcome.unlinked_ref, set(outcome.omitted))
+        tallies["additions"].add(outcome.unlinked_hyp, set(outcome.added))
 
     print(f"{args.documents} documents of {args.size} TED lines, seeds {args.first_seed}..")
     for name, tally in tallies.items():

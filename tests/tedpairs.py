@@ -12,8 +12,14 @@ Used by the aligner's tests and by ``benchmarks/``.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from mtqe.align import align_sentences
+from mtqe.model import Link, SourceText
+from mtqe.segment import segment_document
 
 TED = Path(__file__).resolve().parent / "data" / "ted"
 
@@ -81,12 +87,50 @@ def _glue(lines: list[str], rng: random.Random, *, blank: bool) -> str:
     return ("\n\n" if blank else "\n").join(paragraphs) + "\n"
 
 
-def line_pairs(links, ref_sentence_lines: list[set[int]], hyp_sentence_lines: list[set[int]]) -> set[tuple[int, int]]:
+@dataclass(frozen=True)
+class Outcome:
+    """An alignment of a DocPair, seen as (reference line, hypothesis line) pairs."""
+
+    predicted: set[tuple[int, int]]
+    gold: set[tuple[int, int]]
+    naive: set[tuple[int, int]]  # pairing sentences by position
+    best_possible: set[tuple[int, int]]  # the best alignment of whole sentences
+    unlinked_ref: set[int]  # reference lines the alignment left out (found omissions)
+    unlinked_hyp: set[int]  # hypothesis lines the alignment left out (found additions)
+    omitted: frozenset[int]
+    added: frozenset[int]
+
+
+def align_pair(pair: DocPair, align: Callable[[list[str], list[str]], list[Link]] = align_sentences) -> Outcome:
+    """Segment both documents as mtqe does, align them, and compare with the gold."""
+    ref, hyp = _sentences(pair.ref_text), _sentences(pair.hyp_text)
+    ref_lines, hyp_lines = sentence_lines(ref, pair.ref_lines), sentence_lines(hyp, pair.hyp_lines)
+    predicted = line_pairs(align(ref, hyp), ref_lines, hyp_lines)
+    naive = [Link((k,), (k,)) for k in range(min(len(ref), len(hyp)))]
+    return Outcome(
+        predicted=predicted,
+        gold=gold_pairs(pair),
+        naive=line_pairs(naive, ref_lines, hyp_lines),
+        best_possible=line_pairs(best_possible_links(pair, ref_lines, hyp_lines), ref_lines, hyp_lines),
+        unlinked_ref=set(range(len(pair.ref_lines))) - {r for r, _ in predicted},
+        unlinked_hyp=set(range(len(pair.hyp_lines))) - {h for _, h in predicted},
+        omitted=pair.omitted,
+        added=frozenset(h for h, source in enumerate(pair.hyp_sources) if source is None),
+    )
+
+
+def _sentences(text: str) -> list[str]:
+    return segment_document(SourceText("doc.txt", text, "", "utf-8")).texts
+
+
+def line_pairs(
+    links: list[Link], ref_sentence_lines: list[set[int]], hyp_sentence_lines: list[set[int]]
+) -> set[tuple[int, int]]:
     """The (reference line, hypothesis line) pairs a sentence alignment implies."""
     pairs = set()
     for link in links:
-        ref_lines = set().union(*(ref_sentence_lines[i] for i in link.ref_ids)) if link.ref_ids else set()
-        hyp_lines = set().union(*(hyp_sentence_lines[j] for j in link.hyp_ids)) if link.hyp_ids else set()
+        ref_lines = set().union(*(ref_sentence_lines[i] for i in link.ref_ids))
+        hyp_lines = set().union(*(hyp_sentence_lines[j] for j in link.hyp_ids))
         pairs.update((r, h) for r in ref_lines for h in hyp_lines)
     return pairs
 
@@ -97,7 +141,7 @@ def gold_pairs(pair: DocPair) -> set[tuple[int, int]]:
 
 def sentence_lines(sentences: list[str], lines: list[str]) -> list[set[int]]:
     """For each sentence (in order), the source lines it draws its words from."""
-    # Walk words: the sentences' words are the lines' words in the same order.
+    # The splitter only changes white space, so the sentences' words are the lines' words in order.
     owner = [index for index, line in enumerate(lines) for _ in line.split()]
     result, position = [], 0
     for sentence in sentences:
@@ -105,3 +149,30 @@ def sentence_lines(sentences: list[str], lines: list[str]) -> list[set[int]]:
         result.append(set(owner[position : position + count]))
         position += count
     return result
+
+
+def best_possible_links(pair: DocPair, ref_lines: list[set[int]], hyp_lines: list[set[int]]) -> list[Link]:
+    """Sentences that share gold line pairs, grouped into one link each: the best whole-sentence alignment."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    sentences_of = {"r": defaultdict(set), "h": defaultdict(set)}
+    for side, per_sentence in (("r", ref_lines), ("h", hyp_lines)):
+        for index, lines in enumerate(per_sentence):
+            find((side, index))
+            for line in lines:
+                sentences_of[side][line].add(index)
+    for ref_line, hyp_line in gold_pairs(pair):
+        for i in sentences_of["r"][ref_line]:
+            for j in sentences_of["h"][hyp_line]:
+                parent[find(("r", i))] = find(("h", j))
+    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for i in range(len(ref_lines)):
+        groups[find(("r", i))][0].append(i)
+    for j in range(len(hyp_lines)):
+        groups[find(("h", j))][1].append(j)
+    return [Link(tuple(r), tuple(h)) for r, h in groups.values()]

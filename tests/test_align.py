@@ -62,36 +62,23 @@ def test_one_to_two_and_two_to_one_links_are_found():
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_real_mt_documents_align_close_to_the_gold(ted, seed):
     """Real Slovak->English MT (BLEU 23), glued into paragraphs, with lines dropped and added."""
-    pair = tedpairs.make_pair(seed=seed, size=300, corpus=ted)
-    ref, hyp = sentences(pair.ref_text), sentences(pair.hyp_text)
-    ref_lines = tedpairs.sentence_lines(ref, pair.ref_lines)
-    hyp_lines = tedpairs.sentence_lines(hyp, pair.hyp_lines)
-    predicted = tedpairs.line_pairs(align_sentences(ref, hyp), ref_lines, hyp_lines)
-    gold = tedpairs.gold_pairs(pair)
-    precision = len(predicted & gold) / len(predicted)
-    recall = len(predicted & gold) / len(gold)
+    outcome = tedpairs.align_pair(tedpairs.make_pair(seed=seed, size=300, corpus=ted))
+    hits = outcome.predicted & outcome.gold
+    precision, recall = len(hits) / len(outcome.predicted), len(hits) / len(outcome.gold)
     assert precision >= 0.9 and recall >= 0.95, (precision, recall)
     # Naive pairing in order gets almost nothing right once paragraphs and gaps differ.
-    naive = tedpairs.line_pairs([Link((k,), (k,)) for k in range(min(len(ref), len(hyp)))], ref_lines, hyp_lines)
-    assert len(naive & gold) / len(gold) < 0.5
+    assert len(outcome.naive & outcome.gold) / len(outcome.gold) < 0.5
 
 
 def test_omissions_and_additions_are_found_in_real_mt(ted):
     found_omissions = found_additions = omitted = added = false_alarms = 0
     for seed in range(4):
-        pair = tedpairs.make_pair(seed=seed, size=300, drop=0.04, add=0.03, corpus=ted)
-        ref, hyp = sentences(pair.ref_text), sentences(pair.hyp_text)
-        ref_lines = tedpairs.sentence_lines(ref, pair.ref_lines)
-        hyp_lines = tedpairs.sentence_lines(hyp, pair.hyp_lines)
-        predicted = tedpairs.line_pairs(align_sentences(ref, hyp), ref_lines, hyp_lines)
-        unlinked_ref = set(range(len(pair.ref_lines))) - {r for r, _ in predicted}
-        unlinked_hyp = set(range(len(pair.hyp_lines))) - {h for _, h in predicted}
-        additions = {h for h, source in enumerate(pair.hyp_sources) if source is None}
-        found_omissions += len(unlinked_ref & pair.omitted)
-        found_additions += len(unlinked_hyp & additions)
-        omitted += len(pair.omitted)
-        added += len(additions)
-        false_alarms += len(unlinked_ref - pair.omitted) + len(unlinked_hyp - additions)
+        outcome = tedpairs.align_pair(tedpairs.make_pair(seed=seed, size=300, drop=0.04, add=0.03, corpus=ted))
+        found_omissions += len(outcome.unlinked_ref & outcome.omitted)
+        found_additions += len(outcome.unlinked_hyp & outcome.added)
+        omitted += len(outcome.omitted)
+        added += len(outcome.added)
+        false_alarms += len(outcome.unlinked_ref - outcome.omitted) + len(outcome.unlinked_hyp - outcome.added)
     assert found_omissions >= 0.8 * omitted
     assert found_additions >= 0.8 * added
     assert false_alarms <= 0.2 * (omitted + added)
