@@ -4,7 +4,7 @@
 
 Builds unaligned document pairs from tests/data/ted (see tests/tedpairs.py),
 aligns them, and prints line-pair precision/recall/F1, how well dropped and
-inserted lines are found, the F1 of the best alignment possible with whole
+inserted lines are found, how many sentences are wrongly left out, the F1 of the best alignment possible with whole
 sentences (sentences that span lines force merges), naive positional pairing
 for comparison, and the time alignment takes at growing document sizes.
 """
@@ -48,6 +48,7 @@ def main() -> None:
     corpus = tedpairs.load_ted()
     tallies = {name: Tally() for name in ("mtqe", "best possible", "naive", "omissions", "additions")}
     seconds = 0.0
+    false_alarms = sentences = 0
     for seed in range(args.first_seed, args.first_seed + args.documents):
         pair = tedpairs.make_pair(seed, size=args.size, corpus=corpus)
 
@@ -64,10 +65,15 @@ def main() -> None:
         tallies["naive"].add(outcome.naive, outcome.gold)
         tallies["omissions"].add(outcome.unlinked_ref, set(outcome.omitted))
         tallies["additions"].add(outcome.unlinked_hyp, set(outcome.added))
+        false_alarms += outcome.false_omissions + outcome.false_additions
+        sentences += outcome.sentences
 
     print(f"{args.documents} documents of {args.size} TED lines, seeds {args.first_seed}..")
     for name, tally in tallies.items():
         print(f"  {name:14} {tally}")
+    print(
+        f"  false alarms   {100 * false_alarms / sentences:.2f}% of sentences left out though their line has a partner"
+    )
     print(f"  alignment time {seconds:.2f} s in all")
 
     ref_all, hyp_all = corpus

@@ -12,8 +12,10 @@ counted per character, so a long sentence weighs more than a short one and
 splitting or merging is judged fairly:
 
 * a link costs ``(1 - similarity + penalty[type] + length * mismatch) * (characters
-  on both sides)``, where ``mismatch`` is how far the link's length ratio is from
-  the documents' (in log space);
+  on both sides) + merge[type] * (characters merged in)``, where ``mismatch`` is
+  how far the link's length ratio is from the documents' (in log space) and the
+  characters merged in are those beyond each side's longest sentence, so that a
+  short fragment joins a neighbour cheaply but two long sentences do not;
 * an omitted or added sentence costs ``skip * its characters``.
 
 Only a band around the length-proportional diagonal is searched; when the best
@@ -26,10 +28,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy import sparse
 
 from mtqe.model import Link
@@ -43,13 +46,16 @@ _LENGTH_SMOOTHING = 10.0  # characters; keeps the length term of very short sent
 
 @dataclass(frozen=True)
 class AlignParams:
-    """Costs of the alignment search (tuned on round-trip and real MT documents)."""
+    """Costs of the alignment search, tuned on real MT documents (benchmarks/align_accuracy.py)."""
 
-    skip: float = 1.05
-    penalty: dict[tuple[int, int], float] = field(
-        default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.2, (2, 1): 0.2, (2, 2): 0.4, (1, 3): 0.5, (3, 1): 0.5}
+    skip: float = 1.1  # per character of an omitted or added sentence
+    penalty: dict[tuple[int, int], float] = field(  # per character of the whole link
+        default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.05, (2, 1): 0.05, (2, 2): 0.1, (1, 3): 0.2, (3, 1): 0.2}
     )
-    length: float = 0.15  # weight of |log(length ratio / the documents' length ratio)|
+    merge: dict[tuple[int, int], float] = field(  # per character merged into a side's longest sentence
+        default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.45, (2, 1): 0.45, (2, 2): 0.45, (1, 3): 0.9, (3, 1): 0.9}
+    )
+    length: float = 0.25  # weight of |log(length ratio / the documents' length ratio)|
     band: int = 32  # initial half-width of the search band, in sentences
 
 
@@ -118,36 +124,38 @@ def _vectorize(ref: Sequence[str], hyp: Sequence[str]) -> tuple[sparse.csr_matri
     return matrix[: len(ref)], matrix[len(ref) :]
 
 
-@dataclass
 class _Side:
-    """Per-document quantities the search needs, for blocks of 1-3 sentences."""
+    """Per-document quantities the search needs, for blocks of 1 to 3 consecutive sentences.
 
-    cum_chars: np.ndarray  # cum_chars[k] = characters in sentences [0, k)
-    norms: dict[int, np.ndarray]  # norms[size][k] = |sum of vectors of [k - size, k)|^2
-    vectors: sparse.csr_matrix
+    Index ``k`` of each per-size array describes the block of sentences [k - size, k).
+    """
 
     def __init__(self, texts: Sequence[str], vectors: sparse.csr_matrix) -> None:
         self.vectors = vectors
-        count = len(texts)
-        self.cum_chars = np.concatenate(([0.0], np.cumsum([max(len(t), 1) for t in texts], dtype=float)))
+        lengths = np.array([max(len(t), 1) for t in texts], dtype=float)
+        self.cum_chars = np.concatenate(([0.0], np.cumsum(lengths)))
         self_dot = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
-        next_dot = _row_dots(vectors, 1)
-        after_next = _row_dots(vectors, 2)
-        self.norms = {}
+        next_dot, after_next = _row_dots(vectors, 1), _row_dots(vectors, 2)
+        self.norms: dict[int, np.ndarray] = {}  # |sum of the block's vectors|^2
+        self.longest: dict[int, np.ndarray] = {}  # characters of the block's longest sentence
         for size in (1, 2, 3):
-            norm = np.zeros(count + 1)
-            for end in range(size, count + 1):
-                start = end - size
-                value = self_dot[start:end].sum()
+            norm, longest = np.zeros(len(texts) + 1), np.zeros(len(texts) + 1)
+            if len(texts) >= size:
+                norm[size:] = _window(self_dot, size, np.sum)
                 if size >= 2:
-                    value += 2 * next_dot[start : end - 1].sum()
+                    norm[size:] += 2 * _window(next_dot, size - 1, np.sum)
                 if size == 3:
-                    value += 2 * after_next[start]
-                norm[end] = value
-            self.norms[size] = norm
+                    norm[size:] += 2 * after_next
+                longest[size:] = _window(lengths, size, np.max)
+            self.norms[size], self.longest[size] = norm, longest
 
     def chars(self, size: int, ends: np.ndarray) -> np.ndarray:
         return self.cum_chars[ends] - self.cum_chars[np.maximum(ends - size, 0)]
+
+
+def _window(values: np.ndarray, size: int, reduce: Callable[..., np.ndarray]) -> np.ndarray:
+    """``reduce`` over every run of ``size`` consecutive values."""
+    return reduce(sliding_window_view(values, size), axis=1)
 
 
 def _row_dots(vectors: sparse.csr_matrix, gap: int) -> np.ndarray:
@@ -289,7 +297,10 @@ def _link_cost(
     hyp_chars = hyp.chars(dh, ends)
     expected = hyp.cum_chars[-1] / ref.cum_chars[-1]
     mismatch = np.abs(np.log((hyp_chars + _LENGTH_SMOOTHING) / (expected * ref_chars + _LENGTH_SMOOTHING)))
-    cost = (1.0 - similarity + params.penalty[(dr, dh)] + params.length * mismatch) * (ref_chars + hyp_chars)
+    merged_in = ref_chars - ref.longest[dr][i] + hyp_chars - hyp.longest[dh][ends]
+    cost = (1.0 - similarity + params.penalty[(dr, dh)] + params.length * mismatch) * (
+        ref_chars + hyp_chars
+    ) + params.merge[(dr, dh)] * merged_in
     return np.where(valid, cost, np.inf)
 
 

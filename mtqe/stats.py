@@ -36,8 +36,10 @@ def bootstrap_interval(
     segments = next(iter(stats.values())).shape[0]
     resampled: dict[str, list[float]] = {name: [] for name in stats}
     for block in resample_indices(segments, samples, seed):
+        # How often each segment is drawn in each resample; totals are then one product per metric.
+        counts = np.stack([np.bincount(row, minlength=segments) for row in block])
         for name, table in stats.items():
-            totals = table[block].sum(axis=1)
+            totals = counts.astype(table.dtype) @ table
             resampled[name].extend(score[name](total) for total in totals)
     return {name: percentile_interval(values) for name, values in resampled.items()}
 

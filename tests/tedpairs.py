@@ -99,13 +99,18 @@ class Outcome:
     unlinked_hyp: set[int]  # hypothesis lines the alignment left out (found additions)
     omitted: frozenset[int]
     added: frozenset[int]
+    false_omissions: int  # reference sentences left out though their line has a partner
+    false_additions: int  # hypothesis sentences left out though their line translates a reference line
+    sentences: int  # reference and hypothesis sentences in all
 
 
 def align_pair(pair: DocPair, align: Callable[[list[str], list[str]], list[Link]] = align_sentences) -> Outcome:
     """Segment both documents as mtqe does, align them, and compare with the gold."""
     ref, hyp = _sentences(pair.ref_text), _sentences(pair.hyp_text)
     ref_lines, hyp_lines = sentence_lines(ref, pair.ref_lines), sentence_lines(hyp, pair.hyp_lines)
-    predicted = line_pairs(align(ref, hyp), ref_lines, hyp_lines)
+    links = align(ref, hyp)
+    predicted = line_pairs(links, ref_lines, hyp_lines)
+    added = frozenset(h for h, source in enumerate(pair.hyp_sources) if source is None)
     naive = [Link((k,), (k,)) for k in range(min(len(ref), len(hyp)))]
     return Outcome(
         predicted=predicted,
@@ -115,7 +120,14 @@ def align_pair(pair: DocPair, align: Callable[[list[str], list[str]], list[Link]
         unlinked_ref=set(range(len(pair.ref_lines))) - {r for r, _ in predicted},
         unlinked_hyp=set(range(len(pair.hyp_lines))) - {h for _, h in predicted},
         omitted=pair.omitted,
-        added=frozenset(h for h, source in enumerate(pair.hyp_sources) if source is None),
+        added=added,
+        false_omissions=sum(
+            1 for link in links for i in link.ref_ids if not link.hyp_ids and not ref_lines[i] <= pair.omitted
+        ),
+        false_additions=sum(
+            1 for link in links for j in link.hyp_ids if not link.ref_ids and not hyp_lines[j] <= added
+        ),
+        sentences=len(ref) + len(hyp),
     )
 
 
