@@ -30,6 +30,7 @@ EXIT_INTERRUPTED = 130
 SEED_REFERENCE = "seeds/002_27e87b73d9c2024c.txt"
 SEED_HYPOTHESIS = "seeds/000_47139297fadea2d9.txt"
 OUTPUTS = ("report.html", "results.json", "segments.csv")
+NOTES_PER_FILE = 5  # notes printed per input file; the reports list them all
 
 app = typer.Typer(
     name="mtqe",
@@ -118,9 +119,12 @@ def _load(path: Path, settings: Settings, encoding: str | None) -> Document:
 
 def _warn_findings(documents: list[Document]) -> None:
     for document in documents:
-        for finding in document.findings:
+        for finding in document.findings[:NOTES_PER_FILE]:
             where = f"{document.path}:{finding.line}" if finding.line else document.path
             typer.echo(f"mtqe: note: {where}: {finding.message}", err=True)
+        if len(document.findings) > NOTES_PER_FILE:
+            more = len(document.findings) - NOTES_PER_FILE
+            typer.echo(f"mtqe: note: {document.path}: {more} more notes in the reports", err=True)
 
 
 @contextmanager

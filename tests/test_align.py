@@ -84,6 +84,16 @@ def test_omissions_and_additions_are_found_in_real_mt(ted):
     assert false_alarms <= 0.2 * (omitted + added)
 
 
+def test_few_sentences_are_left_out_when_nothing_was_dropped(ted):
+    """Poor translations must stay linked, not become omissions and additions."""
+    left_out = sentences_in_all = 0
+    for seed in (50, 51, 52):
+        outcome = tedpairs.align_pair(tedpairs.make_pair(seed=seed, size=300, drop=0.0, add=0.0, corpus=ted))
+        left_out += outcome.false_omissions + outcome.false_additions
+        sentences_in_all += outcome.sentences
+    assert left_out <= 0.04 * sentences_in_all
+
+
 def test_band_widens_until_the_result_equals_the_full_search(ted):
     """A whole passage missing pushes the path far off the diagonal."""
     ref_all, hyp_all = ted

@@ -47,6 +47,17 @@ def test_runs_are_byte_identical(tmp_path):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
+def test_notes_are_capped_on_stderr_but_all_kept_in_the_results(tmp_path):
+    many = tmp_path / "many.txt"
+    many.write_text("".join(f"Line {k} names MÃ©lanie again.\n" for k in range(12)), encoding="utf-8")
+    done = run("evaluate", str(many), str(SEED_HYP), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stderr.splitlines() if line.startswith(f"mtqe: note: {many}")]
+    assert len(notes) == 6 and notes[-1].endswith("7 more notes in the reports")
+    data = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert [f["line"] for f in data["reference"]["findings"]] == list(range(1, 13))
+
+
 def test_fix_text_repairs_the_reference(tmp_path):
     assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(tmp_path), "--fix-text", "-q"]) == 0
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))

@@ -43,7 +43,11 @@ def render_json(evaluation: Evaluation) -> str:
 
 
 def _reading(document: Document) -> dict[str, Any]:
-    return {"encoding": document.encoding, "findings": [_finding(f) for f in document.findings]}
+    return {
+        "sentence_lines": [sentence.line for sentence in document.sentences],  # where each sentence starts
+        "encoding": document.encoding,
+        "findings": [_finding(f) for f in document.findings],
+    }
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
