@@ -56,10 +56,14 @@ def _check_language(value: str) -> str:
 @app.command("evaluate")
 def evaluate_command(
     reference: Annotated[
-        Path | None, typer.Argument(help="Reference document (default: the sample in seeds/).", show_default=False)
+        Path | None,
+        typer.Argument(
+            metavar="REFERENCE", help="Reference document (default: the sample in seeds/).", show_default=False
+        ),
     ] = None,
     hypotheses: Annotated[
-        list[Path] | None, typer.Argument(help="One or more hypothesis documents.", show_default=False)
+        list[Path] | None,
+        typer.Argument(metavar="HYPOTHESIS", help="One or more hypothesis documents.", show_default=False),
     ] = None,
     output_dir: Annotated[Path, typer.Option("--output-dir", "-o", help="Where to write the reports.")] = Path(
         "reports"
@@ -78,8 +82,7 @@ def evaluate_command(
     seed: Annotated[int, typer.Option(min=0, help="Random seed of the bootstrap.")] = 12345,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
-    """Align each hypothesis to the reference, score every sentence pair and the corpus, write
-    report.html, results.json and segments.csv."""
+    """Align each hypothesis to the reference, score every sentence pair and the corpus, write reports."""
     _check_language(language)
     if reference is None:
         reference, hypotheses = _seed_path(SEED_REFERENCE), [_seed_path(SEED_HYPOTHESIS)]
