@@ -289,7 +289,7 @@ def _link_cost(
 ) -> np.ndarray:
     ref, hyp = sides
     valid = columns >= dh
-    ends = np.where(valid, columns, dh)
+    ends = np.clip(columns, dh, len(hyp.cum_chars) - 1)  # any index will do where not valid
     numerator = sum(dots.block_sum(r, ends - dh, ends) for r in range(i - dr, i))
     denominator = np.sqrt(ref.norms[dr][i] * hyp.norms[dh][ends])
     similarity = np.divide(numerator, denominator, out=np.zeros(len(columns)), where=denominator > 0)

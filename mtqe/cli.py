@@ -19,7 +19,7 @@ from mtqe.io import atomic_write_text, read_text
 from mtqe.model import Document, Settings
 from mtqe.report.csv import render_csv
 from mtqe.report.html import render_html
-from mtqe.report.json import render_json
+from mtqe.report.json import evaluation_to_dict, load_results, render_json
 from mtqe.report.summary import render_summary
 from mtqe.segment import lines_as_sentences, segment_document, supported_languages
 
@@ -94,9 +94,10 @@ def evaluate_command(
         documents = [_load(path, settings, encoding) for path in (reference, *hypotheses)]
         _warn_findings(documents)
         result = evaluate(documents[0], documents[1:], settings)
+        data = evaluation_to_dict(result)
         rendered = {
-            "report.html": render_html(result),
-            "results.json": render_json(result),
+            "report.html": render_html(data),
+            "results.json": render_json(data),
             "segments.csv": render_csv(result),
         }
         for name in OUTPUTS:
@@ -104,6 +105,22 @@ def evaluate_command(
     if not quiet:
         typer.echo(render_summary(result), nl=False)
         typer.echo(f"\nwrote {', '.join(str(output_dir / name) for name in OUTPUTS)}")
+
+
+@app.command("report")
+def report_command(
+    results: Annotated[Path, typer.Argument(metavar="RESULTS", help="A results.json written by mtqe evaluate.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Where to write the HTML.", show_default="report.html beside RESULTS"),
+    ] = None,
+) -> None:
+    """Render report.html again from a saved results.json."""
+    target = output or results.with_name("report.html")
+    with _errors_as_exit_codes():
+        data = load_results(read_text(results).text, str(results))
+        atomic_write_text(target, render_html(data))
+    typer.echo(f"wrote {target}")
 
 
 def _seed_path(relative: str) -> Path:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mtqe.align import align_sentences, pair_lines
+from mtqe.analysis import by_length, ngram_errors
 from mtqe.errors import InputError
 from mtqe.metrics import make_metrics
 from mtqe.model import CorpusScore, Document, Evaluation, Link, Segment, SegmentScores, Settings, SystemResult
@@ -65,7 +66,10 @@ def score_system(
         )
         for metric, scorer in metrics.items()
     }
-    return SystemResult(name=name, document=hypothesis, segments=segments, corpus=corpus)
+    analysis = {"by_length": by_length(refs, stats, metrics), "ngrams": ngram_errors(refs, hyps)}
+    return SystemResult(
+        name=name, document=hypothesis, segments=segments, corpus=corpus, analysis=analysis, stats=stats
+    )
 
 
 def system_names(paths: Sequence[str]) -> list[str]:

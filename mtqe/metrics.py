@@ -17,6 +17,7 @@ import jiwer
 import numpy as np
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric as SacrebleuMetric
+from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
 
 from mtqe.model import METRICS
 
@@ -115,3 +116,11 @@ def make_metrics(language: str = "en") -> dict[str, Metric]:
     }
     assert tuple(metrics) == METRICS
     return metrics
+
+
+_TOKENIZER_13A = Tokenizer13a()
+
+
+def tokenize(text: str) -> list[str]:
+    """BLEU's default (13a) tokenization, for analyses that should see the words BLEU sees."""
+    return _TOKENIZER_13A(text).split()

@@ -6,8 +6,11 @@ and returns these values, and the report writers render them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
+
+import numpy as np
 
 METRICS: tuple[str, ...] = ("bleu", "chrf", "chrf_pp", "ter", "wer", "cer")
 """Every metric mtqe reports, in report order."""
@@ -124,6 +127,8 @@ class SystemResult:
     document: Document
     segments: tuple[Segment, ...]
     corpus: dict[str, CorpusScore]
+    analysis: dict[str, Any] = field(default_factory=dict)  # JSON-ready, see mtqe.analysis
+    stats: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)  # per-segment rows
 
     def count(self, kind: LinkKind) -> int:
         return sum(1 for s in self.segments if s.link.kind is kind)

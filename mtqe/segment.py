@@ -103,9 +103,10 @@ def split_paragraphs(lines: list[str], start: int = 0) -> list[Paragraph]:
 
 
 def _is_hard_wrapped(lines: list[str], blocks: list[list[int]]) -> bool:
+    """Blank-line separated blocks whose lines mostly stop mid-sentence."""
     inner = [index for block in blocks for index in block[:-1]]
-    if not inner:
-        return False
+    if len(blocks) < 2 or not inner:
+        return False  # without blank lines, every line is its own paragraph
     open_ended = sum(1 for index in inner if not _SENTENCE_END.search(lines[index]))
     return open_ended * 2 > len(inner)
 

@@ -15,3 +15,67 @@ def evaluate_texts(ref: str, *hyps: str, bootstrap: int = 200) -> Evaluation:
     reference = document(ref, "ref.txt")
     hypotheses = [document(text, f"hyp{k}.txt") for k, text in enumerate(hyps)]
     return evaluate(reference, hypotheses, Settings(bootstrap=bootstrap))
+
+
+def synthetic_results(count: int, *, systems: int = 1) -> dict:
+    """A results.json-shaped dict of ``count`` links built from the TED lines, for page tests and
+    benchmarks of large reports. The scores are made up (deterministically): this tests pages, not numbers."""
+    from mtqe.model import METRICS
+    from tests.tedpairs import load_ted
+
+    ref_lines, hyp_lines = load_ted()
+    system_entries = []
+    for s in range(systems):
+        segments = []
+        ref_id = hyp_id = 0
+        for k in range(count):
+            ref, hyp = ref_lines[k % len(ref_lines)], hyp_lines[(k + s) % len(hyp_lines)]
+            kind = "omission" if k % 37 == 5 else "addition" if k % 53 == 7 else "match"
+            ref_ids = [] if kind == "addition" else [ref_id]
+            hyp_ids = [] if kind == "omission" else [hyp_id]
+            ref_id += len(ref_ids)
+            hyp_id += len(hyp_ids)
+            scores = {m: float((k * 7919 + 31 * j + s) % 1000) / 10 for j, m in enumerate(METRICS)}
+            segments.append(
+                {
+                    "kind": kind,
+                    "ref_ids": ref_ids,
+                    "hyp_ids": hyp_ids,
+                    "ref": ref if ref_ids else "",
+                    "hyp": hyp if hyp_ids else "",
+                    **scores,
+                }
+            )
+        corpus = {m: {"score": 50.0, "ci_low": 49.0, "ci_high": 51.0, "signature": "synthetic"} for m in METRICS}
+        counts = {kind: sum(1 for seg in segments if seg["kind"] == kind) for kind in ("match", "omission", "addition")}
+        system_entries.append(
+            {
+                "name": f"system{s}",
+                "path": f"system{s}.txt",
+                "sha256": "0" * 64,
+                "metadata": [],
+                "sentences": hyp_id,
+                "sentence_lines": list(range(1, hyp_id + 1)),
+                "encoding": "utf-8",
+                "findings": [],
+                "counts": counts,
+                "corpus": corpus,
+                "segments": segments,
+                "analysis": {"by_length": [], "ngrams": {}},
+            }
+        )
+    return {
+        "schema_version": "1",
+        "mtqe_version": "test",
+        "settings": {"language": "en", "aligned": False, "fix_text": False, "bootstrap": 1000, "seed": 12345},
+        "reference": {
+            "path": "reference.txt",
+            "sha256": "0" * 64,
+            "metadata": [],
+            "sentences": ref_id,
+            "sentence_lines": list(range(1, ref_id + 1)),
+            "encoding": "utf-8",
+            "findings": [],
+        },
+        "systems": system_entries,
+    }

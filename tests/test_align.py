@@ -45,6 +45,14 @@ def test_empty_sides():
     assert align_sentences([], []) == []
 
 
+@pytest.mark.parametrize(("n", "m"), [(1, 8), (8, 1), (1, 1), (2, 3), (3, 2), (1, 2)])
+def test_tiny_documents_align_completely(ted, n, m):
+    ref, hyp = ted[0][:n], ted[1][40 : 40 + m]
+    links = align_sentences(ref, hyp)
+    assert [i for link in links for i in link.ref_ids] == list(range(n))
+    assert [j for link in links for j in link.hyp_ids] == list(range(m))
+
+
 def test_one_to_two_and_two_to_one_links_are_found():
     ref = [
         "The committee approved the budget on Tuesday after a long debate about the costs of the new bridge.",

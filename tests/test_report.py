@@ -3,22 +3,26 @@ from __future__ import annotations
 import io
 import json
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from mtqe.errors import InputError
 from mtqe.model import METRICS
 from mtqe.report.csv import render_csv
-from mtqe.report.html import quality_band, render_html
-from mtqe.report.json import render_json
+from mtqe.report.html import SERVER_ROWS, embed_json, quality_band, render_html
+from mtqe.report.json import evaluation_to_dict, load_results, render_json
 from mtqe.report.summary import render_summary
-from tests.helpers import evaluate_texts
+from tests.conftest import DATA
+from tests.helpers import evaluate_texts, synthetic_results
 
 REFERENCE = "Plain opening sentence about the weather today.\nHe wrote something harmless.\nA final closing sentence.\n"
 HOSTILE = (
     "Plain opening sentence about the weather today.\n"
     'He wrote <script>alert(1)</script> and </script><img src=x onerror="alert(2)"> in the text.\n'
-    "A final & closing sentence with <b>bold</b> tags.\n"
+    "A final & closing sentence with <b>bold</b> tags\u2028and a line separator.\n"
 )
 
 
@@ -27,8 +31,13 @@ def hostile_evaluation():
     return evaluate_texts(REFERENCE, HOSTILE)
 
 
+@pytest.fixture(scope="module")
+def hostile_page(hostile_evaluation):
+    return render_html(evaluation_to_dict(hostile_evaluation))
+
+
 def test_json_follows_schema_version_1(hostile_evaluation):
-    data = json.loads(render_json(hostile_evaluation))
+    data = json.loads(render_json(evaluation_to_dict(hostile_evaluation)))
     assert data["schema_version"] == "1"
     assert {"path", "sha256", "metadata", "sentences"} <= data["reference"].keys()
     system = data["systems"][0]
@@ -44,31 +53,79 @@ def test_json_follows_schema_version_1(hostile_evaluation):
 
 def test_json_is_deterministic(hostile_evaluation):
     again = evaluate_texts(REFERENCE, HOSTILE)
-    assert render_json(hostile_evaluation) == render_json(again)
+    assert render_json(evaluation_to_dict(hostile_evaluation)) == render_json(evaluation_to_dict(again))
 
 
-def test_html_escapes_every_document_text(hostile_evaluation):
-    page = render_html(hostile_evaluation)
-    assert "<script" not in page  # the page has no script at all, so any <script is injected
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<img" not in page and "onerror=&#34;alert(2)&#34;" in page
-    assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+def test_saved_results_load_back_and_render_the_same_page(hostile_evaluation, hostile_page):
+    text = render_json(evaluation_to_dict(hostile_evaluation))
+    assert render_html(load_results(text, "results.json")) == hostile_page
 
 
-def test_html_loads_nothing_from_the_network(hostile_evaluation):
-    page = render_html(hostile_evaluation)
-    assert "Content-Security-Policy" in page and "default-src 'none'" in page
-    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
-    assert "@import" not in page and "url(" not in page
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "no schema_version"),
+        ('{"schema_version": "9"}', "schema_version '9' is not supported"),
+        ('{"schema_version": "1", "settings": {}, "reference": {}, "systems": []}', "reference lacks path"),
+    ],
+)
+def test_broken_results_files_are_refused(text, problem):
+    with pytest.raises(InputError, match=problem):
+        load_results(text, "results.json")
 
 
-def test_html_shows_scores_kinds_and_texts(hostile_evaluation):
-    page = render_html(hostile_evaluation)
+def test_html_escapes_every_document_text(hostile_page):
+    body = hostile_page.split('<script type="application/json"', 1)[0]
+    assert "<script>alert" not in hostile_page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<img" not in hostile_page and "onerror=&#34;alert(2)&#34;" in body
+    assert "<b>bold</b>" not in hostile_page and "&lt;b&gt;bold&lt;/b&gt;" in body
+
+
+def test_embedded_data_cannot_close_its_script_element(hostile_page):
+    data = hostile_page.split('<script type="application/json" id="mtqe-data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in data and ">" not in data and "&" not in data and "\u2028" not in data
+    decoded = json.loads(data)
+    assert any("<script>alert(1)</script>" in text for text in decoded["systems"][0]["hyp"])
+    assert embed_json({"a": "</script>\u2029&"}) == '{"a":"\\u003c/script\\u003e\\u2029\\u0026"}'
+
+
+def test_the_page_may_run_only_its_own_script(hostile_page):
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', hostile_page).group(1)
+    assert "default-src 'none'" in policy and "script-src 'sha256-" in policy
+    assert "unsafe-inline'; img" in policy  # styles only; scripts by hash
+    scripts = re.findall(r"<script(?![^>]*application/json)[^>]*>", hostile_page)
+    assert scripts == ["<script>"]
+
+
+def test_html_loads_nothing_from_the_network(hostile_page):
+    assert not re.search(r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//""", hostile_page)
+    assert "@import" not in hostile_page and "url(" not in hostile_page
+    assert "fetch(" not in hostile_page and "XMLHttpRequest" not in hostile_page
+
+
+def test_server_side_rows_show_texts_scores_and_word_differences(hostile_evaluation, hostile_page):
     system = hostile_evaluation.systems[0]
-    assert f"{system.corpus['chrf'].score:.2f}" in page
-    for segment in system.segments:
-        assert f'<tr class="{segment.link.kind.value}">' in page
-    assert page.count("<tr class=") == len(system.segments)
+    assert f"{system.corpus['chrf'].score:.2f}" in hostile_page
+    rows = re.findall(r'<tr class="(match|omission|addition)" data-index="(\d+)">', hostile_page)
+    assert [kind for kind, _ in rows] == [s.link.kind.value for s in system.segments]
+    assert 'class="w-sub"' in hostile_page or 'class="w-ins"' in hostile_page
+
+
+def test_large_reports_render_the_first_rows_and_carry_all_data():
+    results = synthetic_results(SERVER_ROWS + 50)
+    page = render_html(results)
+    assert len(re.findall(r'<tr class="(?:match|omission|addition)" data-index=', page)) == SERVER_ROWS
+    assert f"Showing the first {SERVER_ROWS} of {SERVER_ROWS + 50} links" in page
+    data = json.loads(page.split('id="mtqe-data">', 1)[1].split("</script>", 1)[0])
+    assert len(data["systems"][0]["ref"]) == SERVER_ROWS + 50
+
+
+def test_several_systems_get_a_side_by_side_table():
+    page = render_html(synthetic_results(30, systems=2))
+    assert 'id="compare"' in page and "Side by side" in page
+    assert page.count('<section class="system"') == 2
 
 
 def test_csv_has_one_row_per_segment_with_all_scores(hostile_evaluation):
@@ -88,7 +145,49 @@ def test_summary_names_each_system_and_its_counts(hostile_evaluation):
 
 @pytest.mark.parametrize(
     ("metric", "value", "band"),
-    [("chrf", 80.0, 4), ("chrf", 50.0, 3), ("chrf", 10.0, 0), ("ter", 10.0, 4), ("ter", 90.0, 0), ("wer", 40.0, 2)],
+    [("chrf", 80.0, 4), ("chrf", 50.0, 3), ("chrf", 59.96, 4), ("chrf", 10.0, 0), ("ter", 10.0, 4), ("ter", 90.0, 0)],
 )
-def test_quality_bands(metric, value, band):
+def test_quality_bands_follow_the_value_as_shown(metric, value, band):
     assert quality_band(metric, value) == band
+
+
+class _Skeleton(HTMLParser):
+    """Tags with their id and class, nesting shown by indentation: the page's structure without its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        keep = " ".join(f'{k}="{attributes[k]}"' for k in ("id", "class") if attributes.get(k))
+        self.lines.append("  " * self.depth + f"<{tag} {keep}".rstrip() + ">")
+        if tag not in {"meta", "input", "br", "rect", "circle", "line"}:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag not in {"meta", "input", "br", "rect", "circle", "line"}:
+            self.depth -= 1
+
+
+def test_seed_report_structure_matches_the_golden_file():
+    """Set MTQE_UPDATE_GOLDEN=1 to rewrite tests/data/golden/seed_report.txt after a deliberate change."""
+    import os
+
+    from mtqe.evaluate import evaluate
+    from mtqe.io import read_text
+    from mtqe.model import Settings
+    from mtqe.segment import segment_document
+    from tests.conftest import SEED_HYP, SEED_REF
+
+    reference = segment_document(read_text(SEED_REF))
+    evaluation = evaluate(reference, [segment_document(read_text(SEED_HYP))], Settings(bootstrap=100))
+    parser = _Skeleton()
+    parser.feed(render_html(evaluation_to_dict(evaluation)))
+    skeleton = "\n".join(parser.lines) + "\n"
+    golden = Path(DATA / "golden" / "seed_report.txt")
+    if os.environ.get("MTQE_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(skeleton, encoding="utf-8")
+    assert skeleton == golden.read_text(encoding="utf-8")

@@ -61,6 +61,12 @@ def test_hard_wrapped_paragraphs_are_joined_before_splitting():
     assert [s.paragraph for s in document.sentences] == [0, 0, 1]
 
 
+def test_lines_without_blank_lines_between_them_are_separate_paragraphs():
+    """Line-per-sentence files (subtitles, MT output) are not one wrapped paragraph, punctuation or not."""
+    paragraphs = split_paragraphs(["Line 0 <b>", "Line 1 and more", "Line 2 again"])
+    assert [p.text for p in paragraphs] == ["Line 0 <b>", "Line 1 and more", "Line 2 again"]
+
+
 def test_lines_that_end_sentences_stay_separate_paragraphs():
     paragraphs = split_paragraphs(["First sentence.", "Second one without end", "Third."])
     assert [p.text for p in paragraphs] == ["First sentence.", "Second one without end", "Third."]

@@ -1,23 +1,78 @@
-"""report.html: one self-contained page (no network, no script), every text escaped."""
+"""report.html: one self-contained page rendered from results.json data.
+
+The page is built from the same plain data that results.json holds, so
+``mtqe report results.json`` re-renders it exactly. The first rows of every
+table are rendered on the server (readable with JavaScript off); all segments
+travel as JSON in a ``<script type="application/json">`` block, from which a
+small inline script (allowed by its hash in the Content-Security-Policy, the
+only thing the page may run) adds sorting, filtering, search and paging.
+Every piece of document text is escaped by Jinja2's autoescape in the
+template, or set with ``textContent`` by the script.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+from importlib import resources
+from typing import Any
+
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
-from mtqe import __version__
-from mtqe.model import HIGHER_IS_BETTER, METRICS, Evaluation, LinkKind
-from mtqe.report.summary import LABELS, count_label
+from mtqe.model import HIGHER_IS_BETTER, METRICS
+from mtqe.report import plots
+from mtqe.report.diff import WordDiff, decode, word_diff
+from mtqe.report.summary import LABELS
 
+SERVER_ROWS = 200  # segments per system rendered into the HTML itself
+KIND_CODES = {"match": 0, "omission": 1, "addition": 2}
 # Quality bands (best first) for colouring a score; lower-is-better metrics are mirrored.
 _BANDS_UP = (60.0, 45.0, 30.0, 15.0)
 _BANDS_DOWN = (20.0, 35.0, 50.0, 70.0)
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def quality_band(metric: str, value: float) -> int:
-    """4 (good) .. 0 (bad), for colour."""
+def quality_band(metric: str, value: float | None) -> int | str:
+    """4 (good) .. 0 (bad), for colour; "na" when there is no value."""
+    if value is None:
+        return "na"
+    value = round(value, 1)  # the value as shown, so a cell's colour agrees with its number
     if HIGHER_IS_BETTER[metric]:
         return next((4 - k for k, limit in enumerate(_BANDS_UP) if value >= limit), 0)
     return next((4 - k for k, limit in enumerate(_BANDS_DOWN) if value <= limit), 0)
+
+
+def render_html(results: dict[str, Any]) -> str:
+    """The report for a results.json document (as returned by ``evaluation_to_dict``)."""
+    script = resources.files("mtqe.report").joinpath("templates/report.js").read_text(encoding="utf-8")
+    style = resources.files("mtqe.report").joinpath("templates/report.css").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    diffs = [[word_diff(s["ref"], s["hyp"]) for s in system["segments"]] for system in results["systems"]]
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            results=results,
+            reference=results["reference"],
+            systems=[
+                _system_view(system, results["reference"], system_diffs)
+                for system, system_diffs in zip(results["systems"], diffs, strict=True)
+            ],
+            comparison=_comparison(results["systems"]),
+            data=Markup(embed_json(_page_data(results, diffs))),
+            script=Markup(script),
+            style=Markup(style),
+            script_hash=f"sha256-{digest}",
+        )
+    )
+
+
+def embed_json(value: Any) -> str:
+    """JSON that is safe inside a <script> element: no "<", ">", "&" or line separators."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return "".join(_JSON_ESCAPES.get(char, char) for char in text) if any(c in text for c in _JSON_ESCAPES) else text
 
 
 def _environment() -> Environment:
@@ -29,17 +84,109 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(
-        METRICS=METRICS,
-        LABELS=LABELS,
-        HIGHER_IS_BETTER=HIGHER_IS_BETTER,
-        LinkKind=LinkKind,
-        count_label=count_label,
-        version=__version__,
-    )
+    env.globals.update(METRICS=METRICS, LABELS=LABELS, HIGHER_IS_BETTER=HIGHER_IS_BETTER, SERVER_ROWS=SERVER_ROWS)
     env.filters["band"] = lambda value, metric: quality_band(metric, value)
+    env.filters["plural"] = _plural
     return env
 
 
-def render_html(evaluation: Evaluation) -> str:
-    return _environment().get_template("report.html.j2").render(evaluation=evaluation)
+def _plural(count: int, word: str) -> str:
+    if count != 1:
+        word += "es" if word.endswith("ch") else "s"
+    return f"{count} {word}"
+
+
+def _lines(ids: list[int], sentence_lines: list[int]) -> str:
+    return ", ".join(f"line {sentence_lines[i]}" for i in ids if i < len(sentence_lines))
+
+
+def _system_view(system: dict[str, Any], reference: dict[str, Any], diffs: list[WordDiff]) -> dict[str, Any]:
+    segments = system["segments"]
+    rows = []
+    for index, (segment, diff) in enumerate(zip(segments[:SERVER_ROWS], diffs, strict=False)):
+        ref_marked, hyp_marked = decode(segment["ref"], segment["hyp"], diff)
+        rows.append(
+            {
+                "index": index,
+                "segment": segment,
+                "ref_lines": _lines(segment["ref_ids"], reference.get("sentence_lines", [])),
+                "hyp_lines": _lines(segment["hyp_ids"], system.get("sentence_lines", [])),
+                "ref_marked": ref_marked,
+                "hyp_marked": hyp_marked,
+            }
+        )
+    kinds = [segment["kind"] for segment in segments]
+    chrf = [segment["chrf"] for segment in segments]
+    return {
+        **system,
+        "rows": rows,
+        "plots": {
+            "histograms": [
+                plots.histogram([s[m] for s in segments], label=LABELS[m], higher_is_better=HIGHER_IS_BETTER[m])
+                for m in METRICS
+            ],
+            "along": plots.along_document(chrf, kinds, label="chrF"),
+            "length": plots.scatter(
+                [len(s["ref"].split()) for s in segments], chrf, x_label="reference length (words)", y_label="chrF"
+            ),
+            "alignment": plots.alignment_map(
+                [(s["ref_ids"], s["hyp_ids"]) for s in segments], reference["sentences"], system["sentences"]
+            ),
+        },
+    }
+
+
+def _comparison(systems: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """Side by side: for each link of the first system, what every system made of the same reference sentences."""
+    if len(systems) < 2:
+        return None
+    owners = [_link_of_sentence(system["segments"]) for system in systems]
+    rows = []
+    for index, segment in enumerate(systems[0]["segments"]):
+        if not segment["ref_ids"]:
+            continue
+        cells = []
+        for system, owner in zip(systems, owners, strict=True):
+            linked = sorted({owner[i] for i in segment["ref_ids"] if i in owner})
+            cells.append(
+                {
+                    "hyp": " ".join(system["segments"][k]["hyp"] for k in linked),
+                    "chrf": [system["segments"][k]["chrf"] for k in linked],
+                }
+            )
+        rows.append({"index": index, "ref": segment["ref"], "cells": cells})
+    return rows
+
+
+def _link_of_sentence(segments: list[dict[str, Any]]) -> dict[int, int]:
+    return {i: k for k, segment in enumerate(segments) for i in segment["ref_ids"]}
+
+
+def _page_data(results: dict[str, Any], diffs: list[list[WordDiff]]) -> dict[str, Any]:
+    """Everything the page script needs, column by column (compact for 100,000 segments)."""
+    systems = []
+    for system, system_diffs in zip(results["systems"], diffs, strict=True):
+        segments = system["segments"]
+        systems.append(
+            {
+                "name": system["name"],
+                "sentenceLines": system.get("sentence_lines", []),
+                "kind": [KIND_CODES[s["kind"]] for s in segments],
+                "refIds": [s["ref_ids"] for s in segments],
+                "hypIds": [s["hyp_ids"] for s in segments],
+                "ref": [s["ref"] for s in segments],
+                "hyp": [s["hyp"] for s in segments],
+                "scores": [[round(s[m], 1) for m in METRICS] for s in segments],  # as shown
+                "ops": [d.ops for d in system_diffs],
+                "moved": [d.moved for d in system_diffs],
+            }
+        )
+    return {
+        "metrics": list(METRICS),
+        "labels": LABELS,
+        "higher": HIGHER_IS_BETTER,
+        "bands": {"up": _BANDS_UP, "down": _BANDS_DOWN},
+        "kinds": list(KIND_CODES),
+        "referenceLines": results["reference"].get("sentence_lines", []),
+        "systems": systems,
+    }

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from mtqe import __version__
+from mtqe.errors import InputError
 from mtqe.model import METRICS, Document, Evaluation, Finding, LinkKind, SystemResult
 
 SCHEMA_VERSION = "1"
@@ -37,9 +38,9 @@ def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-def render_json(evaluation: Evaluation) -> str:
-    """The same evaluation always gives the same bytes: no timestamps, fixed key order."""
-    return json.dumps(evaluation_to_dict(evaluation), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+def render_json(results: dict[str, Any]) -> str:
+    """The same results always give the same bytes: no timestamps, fixed key order."""
+    return json.dumps(results, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
 def _reading(document: Document) -> dict[str, Any]:
@@ -84,4 +85,39 @@ def _system(system: SystemResult) -> dict[str, Any]:
             }
             for segment in system.segments
         ],
+        "analysis": system.analysis,
     }
+
+
+_REQUIRED = {
+    "reference": ("path", "sha256", "metadata", "sentences"),
+    "system": ("name", "path", "sha256", "corpus", "segments"),
+    "segment": ("kind", "ref_ids", "hyp_ids", "ref", "hyp", *METRICS),
+}
+
+
+def load_results(text: str, path: str) -> dict[str, Any]:
+    """Parse and check a results.json written by mtqe; raise InputError naming what is wrong."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"not valid JSON: {error.msg} (column {error.colno})", error.lineno) from None
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise InputError(path, "not an mtqe results file (no schema_version)")
+    if data["schema_version"] != SCHEMA_VERSION:
+        raise InputError(path, f'schema_version {data["schema_version"]!r} is not supported (this mtqe reads "1")')
+    _require(data, ("settings", "reference", "systems"), path, "the file")
+    _require(data["reference"], _REQUIRED["reference"], path, "reference")
+    for k, system in enumerate(data["systems"]):
+        _require(system, _REQUIRED["system"], path, f"systems[{k}]")
+        for m, segment in enumerate(system["segments"]):
+            _require(segment, _REQUIRED["segment"], path, f"systems[{k}].segments[{m}]")
+    return data
+
+
+def _require(entry: Any, keys: tuple[str, ...], path: str, where: str) -> None:
+    if not isinstance(entry, dict):
+        raise InputError(path, f"{where} is not an object")
+    missing = [key for key in keys if key not in entry]
+    if missing:
+        raise InputError(path, f"{where} lacks {', '.join(missing)}")

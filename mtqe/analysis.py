@@ -1,0 +1,73 @@
+"""compare-mt style analyses of one system, as plain JSON-ready data (pure).
+
+* scores bucketed by reference sentence length, each bucket a corpus score
+  from its links' summed sufficient statistics;
+* the word n-grams the system most often misses (in the reference, not in the
+  hypothesis of the same link) and most often adds; n-grams with a token of
+  punctuation only are left out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from mtqe.metrics import Metric, tokenize
+from mtqe.model import METRICS
+
+LENGTH_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    (0, 0),
+    (1, 9),
+    (10, 19),
+    (20, 29),
+    (30, 39),
+    (40, 49),
+    (50, None),
+)
+TOP_NGRAMS = 15
+
+
+def by_length(refs: Sequence[str], stats: dict[str, np.ndarray], metrics: dict[str, Metric]) -> list[dict[str, Any]]:
+    """Corpus scores of the links whose reference has 0, 1-9, 10-19, ... words (0: additions)."""
+    lengths = np.array([len(ref.split()) for ref in refs], dtype=np.int64)
+    buckets = []
+    for low, high in LENGTH_BUCKETS:
+        chosen = (lengths >= low) & (lengths <= (high if high is not None else np.iinfo(np.int64).max))
+        count = int(chosen.sum())
+        label = "0 (additions)" if high == 0 else f"{low}-{high}" if high is not None else f"{low}+"
+        scores = {m: metrics[m].corpus_score(stats[m][chosen].sum(axis=0)) if count else None for m in METRICS}
+        buckets.append({"bucket": label, "min_words": low, "max_words": high, "segments": count, **scores})
+    return buckets
+
+
+def ngram_errors(refs: Sequence[str], hyps: Sequence[str], orders: Sequence[int] = (1, 2)) -> dict[str, Any]:
+    """Lower-cased 13a n-grams most often missed and added, per order, with counts."""
+    result: dict[str, Any] = {}
+    for n in orders:
+        missed: Counter[str] = Counter()
+        added: Counter[str] = Counter()
+        for ref, hyp in zip(refs, hyps, strict=True):
+            ref_grams, hyp_grams = _ngrams(ref, n), _ngrams(hyp, n)
+            missed.update(ref_grams - hyp_grams)
+            added.update(hyp_grams - ref_grams)
+        result[str(n)] = {"missed": _top(missed), "added": _top(added)}
+    return result
+
+
+def _ngrams(text: str, n: int) -> Counter[str]:
+    """Word n-grams; those with a token of punctuation only are left out (quote styles would crowd the lists)."""
+    words = tokenize(text.lower())
+    grams = (words[k : k + n] for k in range(len(words) - n + 1))
+    return Counter(" ".join(gram) for gram in grams if all(_has_word_character(token) for token in gram))
+
+
+def _has_word_character(token: str) -> bool:
+    return any(char.isalnum() for char in token)
+
+
+def _top(counts: Counter[str]) -> list[list[Any]]:
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [[gram, count] for gram, count in ranked[:TOP_NGRAMS]]

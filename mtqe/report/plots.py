@@ -1,0 +1,171 @@
+"""Inline SVG plots for the HTML report (pure: numbers in, markup out).
+
+Only numbers and our own labels go into the markup, and labels are escaped
+anyway, so the plots are safe to embed as-is. Large corpora are summarised
+(binned or evenly subsampled) so that a plot stays a few hundred elements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+MAX_POINTS = 1500  # points drawn in a scatter or an alignment map
+MAX_COLUMNS = 300  # columns of the along-the-document plot
+
+KIND_COLOURS = {"match": "#4c78a8", "omission": "#b3261e", "addition": "#8a4b00"}
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _svg(width: int, height: int, label: str, body: list[str]) -> Markup:
+    title = escape(label)
+    return Markup(
+        f'<svg class="plot" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><title>{title}</title>{"".join(body)}</svg>'
+    )
+
+
+def _evenly(count: int, limit: int) -> list[int]:
+    """At most ``limit`` indices spread evenly over range(count), first and last included."""
+    if count <= limit:
+        return list(range(count))
+    return sorted({round(k * (count - 1) / (limit - 1)) for k in range(limit)})
+
+
+def histogram(values: Sequence[float], *, label: str, higher_is_better: bool, bins: int = 20) -> Markup:
+    """Distribution of sentence scores over 0-100 (values above 100 go into the last bin)."""
+    width, height, left, bottom = 214, 140, 30, 22
+    right = 12
+    counts = [0] * bins
+    for value in values:
+        counts[min(max(int(value / (100 / bins)), 0), bins - 1)] += 1
+    top = max(counts) or 1
+    plot_w, plot_h = width - left - right, height - bottom - 18
+    bar_w = plot_w / bins
+    body = [f'<text x="{left}" y="12" class="plot-title">{escape(label)} {"↑" if higher_is_better else "↓"}</text>']
+    for k, count in enumerate(counts):
+        bar_h = plot_h * count / top
+        x, y = left + k * bar_w, height - bottom - bar_h
+        low = k * 100 // bins
+        body.append(
+            f'<rect x="{_n(x + 0.5)}" y="{_n(y)}" width="{_n(bar_w - 1)}" height="{_n(bar_h)}" class="bar">'
+            f"<title>{low}-{low + 100 // bins}: {count} segments</title></rect>"
+        )
+    body += _axes(left, height - bottom, plot_w, plot_h, x_ticks=[(0, "0"), (0.5, "50"), (1, "100")], y_max=top)
+    return _svg(width, height, f"{label} distribution", body)
+
+
+def along_document(values: Sequence[float], kinds: Sequence[str], *, label: str) -> Markup:
+    """A metric along the document (mean per column when there are many links); gaps marked below."""
+    width, height, left, bottom = 900, 170, 34, 30
+    plot_w, plot_h = width - left - 6, height - bottom - 18
+    count = len(values)
+    columns = min(count, MAX_COLUMNS) or 1
+    body = [f'<text x="{left}" y="12" class="plot-title">{escape(label)} along the document</text>']
+    for c in range(columns):
+        start, stop = c * count // columns, max((c + 1) * count // columns, c * count // columns + 1)
+        chunk = values[start:stop]
+        mean = sum(chunk) / len(chunk) if chunk else 0.0
+        bar_h = plot_h * min(max(mean, 0.0), 100.0) / 100
+        x = left + c * plot_w / columns
+        span = f"links {start}-{stop - 1}" if stop - start > 1 else f"link {start}"
+        body.append(
+            f'<rect x="{_n(x)}" y="{_n(height - bottom - bar_h)}" width="{_n(max(plot_w / columns - 0.5, 0.5))}" '
+            f'height="{_n(bar_h)}" class="bar"><title>{span}: {mean:.1f}</title></rect>'
+        )
+    gaps = [index for index, kind in enumerate(kinds) if kind != "match"]
+    for index in (gaps[k] for k in _evenly(len(gaps), MAX_POINTS)):
+        x = left + (index + 0.5) * plot_w / max(count, 1)
+        y = height - bottom + 6
+        body.append(
+            f'<line x1="{_n(x)}" y1="{y}" x2="{_n(x)}" y2="{y + 8}" stroke="{KIND_COLOURS[kinds[index]]}" '
+            f'stroke-width="2"><title>link {index}: {kinds[index]}</title></line>'
+        )
+    body += _axes(left, height - bottom, plot_w, plot_h, x_ticks=[], y_max=100)
+    body.append(
+        f'<text x="{left + plot_w}" y="{height - 2}" class="axis" text-anchor="end">'
+        "document order → (red ticks: omissions, brown: additions)</text>"
+    )
+    return _svg(width, height, f"{label} along the document", body)
+
+
+def scatter(xs: Sequence[float], ys: Sequence[float], *, x_label: str, y_label: str) -> Markup:
+    """y (a score, 0-100) against x (e.g. sentence length), evenly subsampled."""
+    width, height, left, bottom = 440, 220, 34, 30
+    plot_w, plot_h = width - left - 14, height - bottom - 18
+    x_max = max(xs, default=1) or 1
+    body = [f'<text x="{left}" y="12" class="plot-title">{escape(y_label)} by {escape(x_label)}</text>']
+    for k in _evenly(len(xs), MAX_POINTS):
+        x = left + plot_w * xs[k] / x_max
+        y = height - bottom - plot_h * min(max(ys[k], 0.0), 100.0) / 100
+        body.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.2" class="dot"/>')
+    ticks = [(0, "0"), (0.5, f"{x_max / 2:.0f}"), (1, f"{x_max:.0f}")]
+    body += _axes(left, height - bottom, plot_w, plot_h, x_ticks=ticks, y_max=100)
+    body.append(f'<text x="{left + plot_w}" y="{height - 2}" class="axis" text-anchor="end">{escape(x_label)}</text>')
+    return _svg(width, height, f"{y_label} by {x_label}", body)
+
+
+def alignment_map(links: Sequence[tuple[Sequence[int], Sequence[int]]], ref_count: int, hyp_count: int) -> Markup:
+    """Reference sentence index (x) against hypothesis sentence index (y): the alignment path.
+
+    Matches are boxes on the path; omissions are red marks under the x axis,
+    additions brown marks left of the y axis.
+    """
+    size, margin = 420, 40
+    plot = size - margin - 10
+    sx, sy = plot / max(ref_count, 1), plot / max(hyp_count, 1)
+    body = ['<text x="40" y="12" class="plot-title">Alignment: reference sentence → hypothesis sentence</text>']
+    for k in _evenly(len(links), MAX_POINTS):
+        ref_ids, hyp_ids = links[k]
+        label = f"ref {_span(ref_ids)} ↔ hyp {_span(hyp_ids)}"
+        if ref_ids and hyp_ids:
+            x, y = margin + ref_ids[0] * sx, size - margin - (hyp_ids[-1] + 1) * sy
+            body.append(
+                f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(max(len(ref_ids) * sx, 1.5))}" '
+                f'height="{_n(max(len(hyp_ids) * sy, 1.5))}" class="link"><title>{label}</title></rect>'
+            )
+        elif ref_ids:
+            x = margin + (ref_ids[0] + 0.5) * sx
+            body.append(
+                f'<line x1="{_n(x)}" y1="{size - margin + 4}" x2="{_n(x)}" y2="{size - margin + 14}" '
+                f'stroke="{KIND_COLOURS["omission"]}" stroke-width="2.5"><title>omitted: {label}</title></line>'
+            )
+        else:
+            y = size - margin - (hyp_ids[0] + 0.5) * sy
+            body.append(
+                f'<line x1="{margin - 14}" y1="{_n(y)}" x2="{margin - 4}" y2="{_n(y)}" '
+                f'stroke="{KIND_COLOURS["addition"]}" stroke-width="2.5"><title>added: {label}</title></line>'
+            )
+    body.append(
+        f'<rect x="{margin}" y="{size - margin - plot}" width="{plot}" height="{plot}" class="frame"/>'
+        f'<text x="{margin + plot}" y="{size - 6}" class="axis" text-anchor="end">'
+        f"reference sentences ({ref_count})</text>"
+        f'<text x="12" y="{size - margin}" class="axis" transform="rotate(-90 12 {size - margin})">'
+        f"hypothesis sentences ({hyp_count})</text>"
+    )
+    return _svg(size, size, "Alignment map", body)
+
+
+def _span(ids: Sequence[int]) -> str:
+    if not ids:
+        return "–"
+    return str(ids[0]) if len(ids) == 1 else f"{ids[0]}-{ids[-1]}"
+
+
+def _axes(left: float, base: float, plot_w: float, plot_h: float, *, x_ticks, y_max: float) -> list[str]:
+    parts = [
+        f'<line x1="{left}" y1="{_n(base)}" x2="{_n(left + plot_w)}" y2="{_n(base)}" class="axis-line"/>',
+        f'<line x1="{left}" y1="{_n(base)}" x2="{left}" y2="{_n(base - plot_h)}" class="axis-line"/>',
+        f'<text x="{left - 4}" y="{_n(base)}" class="axis" text-anchor="end">0</text>',
+        f'<text x="{left - 4}" y="{_n(base - plot_h + 8)}" class="axis" text-anchor="end">{y_max:g}</text>',
+    ]
+    for fraction, text in x_ticks:
+        parts.append(
+            f'<text x="{_n(left + fraction * plot_w)}" y="{_n(base + 12)}" class="axis" text-anchor="middle">'
+            f"{escape(text)}</text>"
+        )
+    return parts
