@@ -140,3 +140,28 @@ def test_unwritable_output_exits_3(tmp_path):
     done = run("evaluate", "-o", str(blocker / "reports"), cwd=tmp_path)
     assert done.returncode == 3
     assert "mtqe: error:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_report_renders_the_same_page_again_from_results(tmp_path):
+    assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(tmp_path), "-q"]) == 0
+    original = (tmp_path / "report.html").read_bytes()
+    assert main(["report", str(tmp_path / "results.json"), "-o", str(tmp_path / "again.html")]) == 0
+    assert (tmp_path / "again.html").read_bytes() == original
+    (tmp_path / "report.html").unlink()
+    assert main(["report", str(tmp_path / "results.json")]) == 0  # default: beside the results
+    assert (tmp_path / "report.html").read_bytes() == original
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(None, "no such file"), ('{"schema_version": "1",', "not valid JSON"), ('{"a": 1}', "no schema_version")],
+)
+def test_report_refuses_bad_results_with_exit_3(tmp_path, content, problem):
+    results = tmp_path / "results.json"
+    if content is not None:
+        results.write_text(content, encoding="utf-8")
+    done = run("report", str(results), cwd=tmp_path)
+    assert done.returncode == 3
+    assert done.stderr.startswith(f"mtqe: error: {results}") and problem in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "report.html").exists()
