@@ -1,22 +1,29 @@
 """The command line: the only typer import, and the one place errors become exit codes.
 
-Exit codes: 0 success; 2 usage error (typer's); 3 bad input or unwritable
-output; 70 internal error (a bug: please report it); 130 interrupted.
+Exit codes: 0 success (the gate: pass or warn); 1 the gate found a regression;
+2 usage error (typer's); 3 bad input or unwritable output; 4 baseline or
+history corrupt, or a run not comparable with its baseline; 70 internal error
+(a bug: please report it); 130 interrupted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mtqe.errors import MtqeError
+from mtqe.baseline import load_baseline, render_baseline, run_from_results
+from mtqe.errors import BaselineError, InputError, MtqeError
 from mtqe.evaluate import evaluate
-from mtqe.io import atomic_write_text, read_text
-from mtqe.model import Document, Settings
+from mtqe.gate import GateRules, decide, missing_baseline
+from mtqe.history import history_entry, parse_history, render_entry
+from mtqe.io import append_line_locked, atomic_write_text, read_text
+from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, Document, RunStats, Settings, Verdict
+from mtqe.report.ci import render_junit, render_markdown
 from mtqe.report.csv import render_csv
 from mtqe.report.html import render_html
 from mtqe.report.json import evaluation_to_dict, load_results, render_json
@@ -121,6 +128,109 @@ def report_command(
         data = load_results(read_text(results).text, str(results))
         atomic_write_text(target, render_html(data))
     typer.echo(f"wrote {target}")
+
+
+baseline_app = typer.Typer(help="Save a run as the baseline the CI gate compares with.", no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("save")
+def baseline_save_command(
+    results: Annotated[Path, typer.Argument(metavar="RESULTS", help="A results.json written by mtqe evaluate.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The baseline file to write.")] = Path(
+        "mtqe-baseline.json"
+    ),
+    system: Annotated[str | None, typer.Option(help="Which system of RESULTS (default: the first).")] = None,
+) -> None:
+    """Save a system's per-segment statistics, settings and signatures as a baseline."""
+    with _errors_as_exit_codes():
+        run = _run_from(results, system)
+        atomic_write_text(output, render_baseline(run))
+    typer.echo(f"wrote {output}: baseline of {run.system}, {len(run.ref_ids)} links")
+
+
+class MissingBaseline(str, Enum):
+    passes = "pass"
+    fails = "fail"
+
+
+@app.command("gate")
+def gate_command(
+    results: Annotated[Path, typer.Argument(metavar="RESULTS", help="A results.json written by mtqe evaluate.")],
+    baseline: Annotated[Path, typer.Option("--baseline", "-b", help="The baseline file to compare with.")],
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="A metric to gate on (repeatable; default chrf).")
+    ] = None,
+    fail_drop: Annotated[float, typer.Option(min=0, help="Points lost that fail the gate, if significant.")] = 1.0,
+    warn_drop: Annotated[float, typer.Option(min=0, help="Points lost that warn.")] = 0.5,
+    alpha: Annotated[float, typer.Option(min=0, max=1, help="Significance level (Holm-adjusted).")] = 0.05,
+    samples: Annotated[int, typer.Option(min=100, help="Paired bootstrap resamples.")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed of the paired bootstrap.")] = 12345,
+    system: Annotated[str | None, typer.Option(help="Which system of RESULTS (default: the first).")] = None,
+    missing: Annotated[
+        MissingBaseline, typer.Option("--missing-baseline", help="What a run without a baseline file does.")
+    ] = MissingBaseline.passes,
+    markdown: Annotated[Path | None, typer.Option(help="Write a Markdown summary here (numbers only).")] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here (one test case per metric).")] = None,
+    history: Annotated[Path | None, typer.Option(help="Append this run to a JSON Lines history file.")] = None,
+    commit: Annotated[str | None, typer.Option(help="Commit id to record in the history.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the verdict line.")] = False,
+) -> None:
+    """Compare a run with its baseline; exit 1 only on a significant regression."""
+    gated = tuple(metric or ["chrf"])
+    unknown = [m for m in gated if m not in METRICS]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown metric {unknown[0]!r}; choose from {', '.join(METRICS)}", param_hint="--metric"
+        )
+    if warn_drop > fail_drop:
+        raise typer.BadParameter("--warn-drop cannot be larger than --fail-drop", param_hint="--warn-drop")
+    rules = GateRules(metrics=gated, fail_drop=fail_drop, warn_drop=warn_drop, alpha=alpha, samples=samples, seed=seed)
+    with _errors_as_exit_codes():
+        current = _run_from(results, system)
+        if baseline.exists():
+            verdict = decide(_load_baseline(baseline), current, rules)
+        else:
+            verdict = missing_baseline(str(baseline), fail=missing is MissingBaseline.fails)
+        if markdown:
+            atomic_write_text(markdown, render_markdown(verdict, rules))
+        if junit:
+            atomic_write_text(junit, render_junit(verdict, rules))
+        if history:
+            entry = render_entry(history_entry(verdict, current, commit))
+            append_line_locked(history, entry, lambda text: parse_history(text, str(history)))
+    _print_verdict(verdict, quiet)
+    raise typer.Exit(verdict.exit_code)
+
+
+def _run_from(results: Path, system: str | None) -> RunStats:
+    data = load_results(read_text(results).text, str(results))
+    try:
+        return run_from_results(data, system)
+    except ValueError as error:
+        raise InputError(str(results), str(error)) from None
+
+
+def _load_baseline(path: Path) -> RunStats:
+    try:
+        text = read_text(path).text
+    except InputError as error:  # an empty or unreadable baseline is a corrupt baseline
+        raise BaselineError(error.path, error.problem, error.line) from None
+    return load_baseline(text, str(path))
+
+
+def _print_verdict(verdict: Verdict, quiet: bool) -> None:
+    for note in verdict.notes:
+        typer.echo(f"mtqe: warning: {note}", err=True)
+    typer.echo(f"mtqe gate: {verdict.status.upper()}: {verdict.summary}")
+    if quiet or not verdict.metrics:
+        return
+    typer.echo(f"\n{'metric':10}{'baseline':>10}{'current':>10}{'change':>10}{'p':>9}  verdict")
+    for v in verdict.metrics:
+        label = f"{LABELS[v.metric]} {'↑' if HIGHER_IS_BETTER[v.metric] else '↓'}{' *' if v.gated else ''}"
+        p = v.p_adjusted if v.gated else v.p_value
+        typer.echo(f"{label:10}{v.baseline:10.2f}{v.current:10.2f}{v.change:+10.2f}{p:9.3f}  {v.status}")
+    typer.echo(f"(* gated; {verdict.units} paired segments; p: one-sided paired bootstrap, Holm-adjusted)")
 
 
 def _seed_path(relative: str) -> Path:

@@ -30,3 +30,15 @@ class OutputError(MtqeError):
     def __init__(self, path: str, problem: str) -> None:
         self.path = path
         super().__init__(f"{path}: {problem}")
+
+
+class BaselineError(MtqeError):
+    """A baseline or history file is corrupt, or a run cannot be compared with it."""
+
+    exit_code = 4
+
+    def __init__(self, path: str, problem: str, line: int | None = None) -> None:
+        self.path = path
+        self.problem = problem
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {problem}")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import fcntl
 import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import charset_normalizer
@@ -201,3 +203,30 @@ def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def append_line_locked(path: str | Path, line: str, check: Callable[[str], object]) -> None:
+    """Append ``line`` to a shared file under an exclusive lock, after ``check`` accepted what is there.
+
+    Concurrent runs queue on the lock, so no line is lost or interleaved;
+    ``check`` raising leaves the file untouched.
+    """
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "a+", encoding="utf-8", newline="\n") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                handle.seek(0)
+                existing = handle.read()
+                check(existing)
+                handle.seek(0, os.SEEK_END)
+                handle.write(("\n" if existing and not existing.endswith("\n") else "") + line)
+                handle.flush()
+                os.fsync(handle.fileno())
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except UnicodeDecodeError:
+        raise InputError(str(target), "is not a UTF-8 text file") from None
+    except OSError as error:
+        raise OutputError(str(target), f"cannot append: {error.strerror or error}") from None

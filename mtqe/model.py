@@ -15,6 +15,9 @@ import numpy as np
 METRICS: tuple[str, ...] = ("bleu", "chrf", "chrf_pp", "ter", "wer", "cer")
 """Every metric mtqe reports, in report order."""
 
+LABELS: dict[str, str] = {"bleu": "BLEU", "chrf": "chrF", "chrf_pp": "chrF++", "ter": "TER", "wer": "WER", "cer": "CER"}
+"""How each metric is written for people."""
+
 HIGHER_IS_BETTER: dict[str, bool] = {
     "bleu": True,
     "chrf": True,
@@ -150,3 +153,40 @@ class Evaluation:
     reference: Document
     systems: tuple[SystemResult, ...]
     settings: Settings
+
+
+@dataclass(frozen=True)
+class RunStats:
+    """One system's run, reduced to what comparing runs needs: per-link statistics, no texts."""
+
+    reference_sha256: str
+    reference_sentences: int
+    settings: dict[str, Any]  # what changes the numbers: language, aligned, fix_text
+    signatures: dict[str, str]  # per metric
+    system: str
+    ref_ids: tuple[tuple[int, ...], ...]  # per link
+    stats: dict[str, np.ndarray] = field(compare=False, repr=False)  # per metric, one row per link
+    scores: dict[str, float] = field(default_factory=dict)  # corpus scores
+    versions: dict[str, str] = field(default_factory=dict)  # mtqe, sacrebleu, jiwer
+
+
+@dataclass(frozen=True)
+class MetricVerdict:
+    metric: str
+    baseline: float
+    current: float
+    change: float  # current - baseline
+    p_value: float  # one-sided, that the change is a real loss
+    p_adjusted: float  # Holm-adjusted over the gated metrics
+    gated: bool
+    status: str  # "pass", "warn", "fail" (gated metrics); "info" otherwise
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # "pass", "warn", "fail", "identical", "inconclusive", "no-baseline"
+    exit_code: int
+    summary: str
+    metrics: tuple[MetricVerdict, ...] = ()
+    notes: tuple[str, ...] = ()
+    units: int = 0

@@ -21,10 +21,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from mtqe.model import HIGHER_IS_BETTER, METRICS
+from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS
 from mtqe.report import plots
 from mtqe.report.diff import WordDiff, decode, word_diff
-from mtqe.report.summary import LABELS
 
 SERVER_ROWS = 200  # segments per system rendered into the HTML itself
 KIND_CODES = {"match": 0, "omission": 1, "addition": 2}

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from mtqe.model import HIGHER_IS_BETTER, METRICS, Evaluation, LinkKind
-
-LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrf_pp": "chrF++", "ter": "TER", "wer": "WER", "cer": "CER"}
+from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, Evaluation, LinkKind
 
 
 def count_label(count: int, kind: LinkKind) -> str:

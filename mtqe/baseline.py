@@ -1,0 +1,112 @@
+"""Baselines: a run's per-link sufficient statistics, saved so later runs can be tested against it.
+
+A baseline holds no translations: the reference's hash and size, the settings
+and signatures that make numbers comparable, and each link's reference
+sentence ids and statistics, which is all a paired test needs.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import version
+from typing import Any
+
+import numpy as np
+
+from mtqe.errors import BaselineError
+from mtqe.metrics import make_metrics
+from mtqe.model import HIGHER_IS_BETTER, METRICS, RunStats
+
+BASELINE_VERSION = "1"
+COMPARABLE_SETTINGS = ("language", "aligned", "fix_text")
+
+
+def run_from_results(results: dict[str, Any], system: str | None = None) -> RunStats:
+    """A system of a results.json document, with its statistics recomputed from its texts (exactly as scored)."""
+    chosen = _choose_system(results["systems"], system)
+    segments = chosen["segments"]
+    metrics = make_metrics(results["settings"].get("language", "en"))
+    hyps, refs = [s["hyp"] for s in segments], [s["ref"] for s in segments]
+    return RunStats(
+        reference_sha256=results["reference"]["sha256"],
+        reference_sentences=results["reference"]["sentences"],
+        settings={key: results["settings"].get(key) for key in COMPARABLE_SETTINGS},
+        signatures={m: chosen["corpus"][m]["signature"] for m in METRICS},
+        system=chosen["name"],
+        ref_ids=tuple(tuple(s["ref_ids"]) for s in segments),
+        stats={m: metric.statistics(hyps, refs) for m, metric in metrics.items()},
+        scores={m: chosen["corpus"][m]["score"] for m in METRICS},
+        versions=_versions(results.get("mtqe_version", "unknown")),
+    )
+
+
+def _choose_system(systems: list[dict[str, Any]], name: str | None) -> dict[str, Any]:
+    if name is None:
+        return systems[0]
+    for system in systems:
+        if system["name"] == name:
+            return system
+    raise ValueError(f"no system named {name!r}; the results have {', '.join(s['name'] for s in systems)}")
+
+
+def _versions(mtqe_version: str) -> dict[str, str]:
+    return {"mtqe": mtqe_version, "sacrebleu": version("sacrebleu"), "jiwer": version("jiwer")}
+
+
+def render_baseline(run: RunStats) -> str:
+    data = {
+        "mtqe_baseline": BASELINE_VERSION,
+        "versions": run.versions,
+        "reference": {"sha256": run.reference_sha256, "sentences": run.reference_sentences},
+        "settings": run.settings,
+        "metrics": {m: {"signature": run.signatures[m], "higher_is_better": HIGHER_IS_BETTER[m]} for m in METRICS},
+        "system": run.system,
+        "scores": run.scores,
+        "links": {"ref_ids": [list(ids) for ids in run.ref_ids], "stats": {m: run.stats[m].tolist() for m in METRICS}},
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+
+
+def load_baseline(text: str, path: str) -> RunStats:
+    """Parse a baseline file; raise :class:`BaselineError` saying what is wrong with it."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BaselineError(path, f"not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}") from None
+    if not isinstance(data, dict) or "mtqe_baseline" not in data:
+        raise BaselineError(path, "not an mtqe baseline (no mtqe_baseline version)")
+    if data["mtqe_baseline"] != BASELINE_VERSION:
+        raise BaselineError(path, f'baseline version {data["mtqe_baseline"]!r} is not supported (this mtqe reads "1")')
+    try:
+        links = data["links"]
+        ref_ids = tuple(tuple(int(i) for i in ids) for ids in links["ref_ids"])
+        stats = {m: _table(links["stats"][m], m, len(ref_ids)) for m in METRICS}
+        run = RunStats(
+            reference_sha256=str(data["reference"]["sha256"]),
+            reference_sentences=int(data["reference"]["sentences"]),
+            settings={key: data["settings"][key] for key in COMPARABLE_SETTINGS},
+            signatures={m: str(data["metrics"][m]["signature"]) for m in METRICS},
+            system=str(data["system"]),
+            ref_ids=ref_ids,
+            stats=stats,
+            scores={m: float(data["scores"][m]) for m in METRICS},
+            versions={str(k): str(v) for k, v in data["versions"].items()},
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise BaselineError(path, f"corrupt baseline: {_describe(error)}") from None
+    if any(i < 0 or i >= run.reference_sentences for ids in ref_ids for i in ids):
+        raise BaselineError(path, "corrupt baseline: a link names a reference sentence that does not exist")
+    return run
+
+
+def _table(rows: Any, metric: str, count: int) -> np.ndarray:
+    table = np.asarray(rows, dtype=np.float64 if metric == "ter" else np.int64)
+    if table.ndim != 2 or table.shape[0] != count:
+        raise ValueError(f"{metric} statistics do not have one row per link")
+    return table
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"missing field {error.args[0]!r}"
+    return str(error)

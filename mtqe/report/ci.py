@@ -1,0 +1,88 @@
+"""Gate verdicts for CI systems: a Markdown summary and JUnit XML (pure renderers).
+
+Both carry numbers and mtqe's own words only, never document text or file
+names, so untrusted input cannot inject links, mentions or markup. Neither
+has a timestamp.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from mtqe.gate import GateRules
+from mtqe.model import HIGHER_IS_BETTER, LABELS, Verdict
+
+_HEADLINES = {
+    "pass": "passed",
+    "warn": "passed with warnings",
+    "fail": "failed: regression",
+    "identical": "passed: identical to the baseline",
+    "inconclusive": "no verdict: too few segments",
+    "incomparable": "error: not comparable with the baseline",
+    "no-baseline": "no baseline to compare with",
+}
+# Characters XML 1.0 cannot hold at all.
+_ILLEGAL_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def render_markdown(verdict: Verdict, rules: GateRules) -> str:
+    lines = [f"### mtqe gate {_HEADLINES[verdict.status]}", ""]
+    if verdict.metrics:
+        lines += [
+            "| metric | baseline | current | change | p (one-sided, Holm) | verdict |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for v in verdict.metrics:
+            arrow = "↑" if HIGHER_IS_BETTER[v.metric] else "↓"
+            name = f"**{LABELS[v.metric]}** {arrow}" if v.gated else f"{LABELS[v.metric]} {arrow}"
+            p_value = f"{v.p_adjusted:.3f}" if v.gated else f"{v.p_value:.3f}"
+            lines.append(f"| {name} | {v.baseline:.2f} | {v.current:.2f} | {v.change:+.2f} | {p_value} | {v.status} |")
+        lines += [
+            "",
+            f"{verdict.units} paired segments; paired bootstrap with {rules.samples} resamples (seed {rules.seed}). "
+            f"A gated metric (bold) fails when it loses at least {rules.fail_drop:g} points with p < {rules.alpha:g}, "
+            f"and warns when it loses at least {rules.warn_drop:g}.",
+        ]
+    elif verdict.status == "incomparable":
+        lines.append(f"{len(verdict.notes)} difference(s) between this run and the baseline; the job log lists them.")
+    return "\n".join(lines) + "\n"
+
+
+def render_junit(verdict: Verdict, rules: GateRules) -> str:
+    """One test case per metric (or one for comparability); valid JUnit XML, no timestamps."""
+    suite = ET.Element("testsuite", name="mtqe gate", time="0")
+    cases = 0
+    failures = errors = 0
+    if verdict.status in {"incomparable", "no-baseline"}:
+        case = ET.SubElement(suite, "testcase", classname="mtqe.gate", name="baseline", time="0")
+        if verdict.exit_code != 0:
+            errors += 1
+            ET.SubElement(case, "error", message=_clean(verdict.summary), type=verdict.status)
+        else:
+            ET.SubElement(case, "system-out").text = _clean(verdict.summary)
+        cases = 1
+    for v in verdict.metrics:
+        case = ET.SubElement(suite, "testcase", classname="mtqe.gate", name=v.metric, time="0")
+        detail = (
+            f"{LABELS[v.metric]}: {v.baseline:.2f} -> {v.current:.2f} ({v.change:+.2f}), "
+            f"p = {v.p_adjusted if v.gated else v.p_value:.4f}; {v.status}"
+        )
+        if v.status == "fail":
+            failures += 1
+            failure = ET.SubElement(case, "failure", message=_clean(detail), type="regression")
+            failure.text = (
+                f"lost at least {rules.fail_drop:g} points with p < {rules.alpha:g} "
+                f"over {verdict.units} paired segments"
+            )
+        ET.SubElement(case, "system-out").text = _clean(detail)
+        cases += 1
+    suite.attrib.update(tests=str(cases), failures=str(failures), errors=str(errors), skipped="0")
+    root = ET.Element("testsuites", name="mtqe", tests=str(cases), failures=str(failures), errors=str(errors), time="0")
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _clean(text: str) -> str:
+    return _ILLEGAL_XML.sub("", text)
