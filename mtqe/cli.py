@@ -25,7 +25,7 @@ from mtqe.io import append_line_locked, atomic_write_text, read_text
 from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, Document, RunStats, Settings, Verdict
 from mtqe.report.ci import render_junit, render_markdown
 from mtqe.report.csv import render_csv
-from mtqe.report.html import render_html
+from mtqe.report.html import render_history, render_html
 from mtqe.report.json import evaluation_to_dict, load_results, render_json
 from mtqe.report.summary import render_summary
 from mtqe.segment import lines_as_sentences, segment_document, supported_languages
@@ -201,6 +201,22 @@ def gate_command(
             append_line_locked(history, entry, lambda text: parse_history(text, str(history)))
     _print_verdict(verdict, quiet)
     raise typer.Exit(verdict.exit_code)
+
+
+@app.command("history")
+def history_command(
+    history: Annotated[Path, typer.Argument(metavar="HISTORY", help="A JSON Lines history written by mtqe gate.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Where to write the HTML.", show_default="history.html beside HISTORY"),
+    ] = None,
+) -> None:
+    """Draw the history of corpus scores as an HTML page."""
+    target = output or history.with_name("history.html")
+    with _errors_as_exit_codes():
+        entries = parse_history(read_text(history).text, str(history))
+        atomic_write_text(target, render_history(entries, str(history)))
+    typer.echo(f"wrote {target}: {len(entries)} runs")
 
 
 def _run_from(results: Path, system: str | None) -> RunStats:

@@ -9,8 +9,22 @@ from mtqe.align import align_sentences, pair_lines
 from mtqe.analysis import by_length, ngram_errors
 from mtqe.errors import InputError
 from mtqe.metrics import make_metrics
-from mtqe.model import CorpusScore, Document, Evaluation, Link, Segment, SegmentScores, Settings, SystemResult
-from mtqe.stats import bootstrap_interval
+from mtqe.model import (
+    HIGHER_IS_BETTER,
+    METRICS,
+    CorpusScore,
+    Document,
+    Evaluation,
+    Link,
+    PairedComparison,
+    Segment,
+    SegmentScores,
+    Settings,
+    SystemComparison,
+    SystemResult,
+)
+from mtqe.pairing import unit_of_links, unit_stats
+from mtqe.stats import approximate_randomization, bootstrap_interval, paired_bootstrap
 
 
 def evaluate(reference: Document, hypotheses: Sequence[Document], settings: Settings) -> Evaluation:
@@ -21,7 +35,8 @@ def evaluate(reference: Document, hypotheses: Sequence[Document], settings: Sett
     for name, hypothesis in zip(system_names([h.path for h in hypotheses]), hypotheses, strict=True):
         links = link_documents(reference, hypothesis, aligned=settings.aligned)
         systems.append(score_system(name, reference, hypothesis, links, settings))
-    return Evaluation(reference=reference, systems=tuple(systems), settings=settings)
+    comparisons = compare_systems(systems, len(reference.sentences), settings)
+    return Evaluation(reference=reference, systems=tuple(systems), settings=settings, comparisons=comparisons)
 
 
 def link_documents(reference: Document, hypothesis: Document, *, aligned: bool) -> list[Link]:
@@ -70,6 +85,41 @@ def score_system(
     return SystemResult(
         name=name, document=hypothesis, segments=segments, corpus=corpus, analysis=analysis, stats=stats
     )
+
+
+def compare_systems(
+    systems: Sequence[SystemResult], reference_sentences: int, settings: Settings
+) -> tuple[SystemComparison, ...]:
+    """Every system against the first: paired bootstrap and approximate randomization over paired units."""
+    if len(systems) < 2:
+        return ()
+    count, assignments = unit_of_links(
+        [[s.link.ref_ids for s in system.segments] for system in systems], reference_sentences
+    )
+    per_unit = [
+        {m: unit_stats(system.stats[m], units, count) for m in METRICS}
+        for system, units in zip(systems, assignments, strict=True)
+    ]
+    metrics = make_metrics(settings.language)
+    score = {m: metrics[m].corpus_score for m in METRICS}
+    comparisons = []
+    for system, stats in zip(systems[1:], per_unit[1:], strict=True):
+        paired = paired_bootstrap(per_unit[0], stats, score, HIGHER_IS_BETTER, settings.bootstrap, settings.seed)
+        randomized = approximate_randomization(per_unit[0], stats, score, settings.bootstrap, settings.seed)
+        comparisons.append(
+            SystemComparison(
+                system=system.name,
+                against=systems[0].name,
+                units=count,
+                metrics={
+                    m: PairedComparison(
+                        paired[m].delta, paired[m].ci_low, paired[m].ci_high, paired[m].p_two_sided, randomized[m]
+                    )
+                    for m in METRICS
+                },
+            )
+        )
+    return tuple(comparisons)
 
 
 def system_names(paths: Sequence[str]) -> list[str]:

@@ -149,10 +149,35 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class PairedComparison:
+    """How one system differs from another on one metric, over paired units."""
+
+    delta: float  # this system's score minus the other's
+    ci_low: float  # 95% paired bootstrap interval of the difference
+    ci_high: float
+    p_bootstrap: float  # two-sided, paired bootstrap (shift method)
+    p_randomization: float  # two-sided, approximate randomization
+
+
+@dataclass(frozen=True)
+class SystemComparison:
+    system: str
+    against: str
+    units: int
+    metrics: dict[str, PairedComparison]
+
+
+@dataclass(frozen=True)
 class Evaluation:
     reference: Document
     systems: tuple[SystemResult, ...]
     settings: Settings
+    comparisons: tuple[SystemComparison, ...] = ()  # every other system against the first
+
+    def ranking(self, metric: str = "chrf") -> list[str]:
+        """System names, best first by the corpus score of ``metric``."""
+        sign = -1.0 if HIGHER_IS_BETTER[metric] else 1.0
+        return [s.name for s in sorted(self.systems, key=lambda system: sign * system.corpus[metric].score)]
 
 
 @dataclass(frozen=True)

@@ -134,4 +134,4 @@ def approximate_randomization(
 
 
 def _p(count: int, samples: int) -> float:
-    return (count + 1) / (samples + 1)
+    return float((count + 1) / (samples + 1))

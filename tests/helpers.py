@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from mtqe.evaluate import evaluate
 from mtqe.model import Document, Evaluation, Settings, SourceText
 from mtqe.segment import segment_document
@@ -79,3 +81,26 @@ def synthetic_results(count: int, *, systems: int = 1) -> dict:
         },
         "systems": system_entries,
     }
+
+
+def results_of(
+    ref: str, hyp: str, *, aligned: bool = False, bootstrap: int = 100, paths=("ref.txt", "hyp.txt")
+) -> dict:
+    """results.json data for two texts, exactly as mtqe evaluate writes it."""
+    from mtqe.report.json import evaluation_to_dict
+    from mtqe.segment import lines_as_sentences
+
+    def build(text: str, path: str) -> Document:
+        source = SourceText(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), encoding="utf-8")
+        return lines_as_sentences(source) if aligned else segment_document(source)
+
+    evaluation = evaluate(build(ref, paths[0]), [build(hyp, paths[1])], Settings(aligned=aligned, bootstrap=bootstrap))
+    return evaluation_to_dict(evaluation)
+
+
+def ted_lines(count: int = 300) -> tuple[str, list[str]]:
+    """The first ``count`` TED reference lines as text, and the system's lines as a list to edit."""
+    from tests.tedpairs import load_ted
+
+    ref, hyp = load_ted()
+    return "\n".join(ref[:count]) + "\n", hyp[:count]

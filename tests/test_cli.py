@@ -165,3 +165,116 @@ def test_report_refuses_bad_results_with_exit_3(tmp_path, content, problem):
     assert done.stderr.startswith(f"mtqe: error: {results}") and problem in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "report.html").exists()
+
+
+def _paragraphs_deleted(tmp_path: Path, first: int, last: int) -> Path:
+    paragraphs = [p for p in SEED_HYP.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    path = tmp_path / f"cut-{first}-{last}.txt"
+    path.write_text("\n\n".join(paragraphs[:first] + paragraphs[last + 1 :]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def seed_baseline(tmp_path_factory):
+    out = tmp_path_factory.mktemp("baseline")
+    assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(out), "-q"]) == 0
+    assert main(["baseline", "save", str(out / "results.json"), "-o", str(out / "base.json")]) == 0
+    return out
+
+
+def test_gate_passes_identical_output_and_writes_ci_files(tmp_path, seed_baseline):
+    args = ["gate", str(seed_baseline / "results.json"), "--baseline", str(seed_baseline / "base.json")]
+    outputs = ["--markdown", str(tmp_path / "s.md"), "--junit", str(tmp_path / "j.xml")]
+    history = ["--history", str(tmp_path / "h.jsonl"), "--commit", "abc123"]
+    done = run(*args, *outputs, *history, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("mtqe gate: IDENTICAL")
+    assert (tmp_path / "s.md").read_text(encoding="utf-8").startswith("### mtqe gate passed")
+    assert "<testsuites" in (tmp_path / "j.xml").read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "h.jsonl").read_text(encoding="utf-8"))["commit"] == "abc123"
+
+
+def test_gate_fails_a_real_regression_with_exit_1(tmp_path, seed_baseline):
+    cut = _paragraphs_deleted(tmp_path, 1, 4)
+    assert main(["evaluate", str(SEED_REF), str(cut), "-o", str(tmp_path / "run"), "-q"]) == 0
+    history = tmp_path / "h.jsonl"
+    for _ in range(2):
+        done = run(
+            "gate", str(tmp_path / "run" / "results.json"), "-b", str(seed_baseline / "base.json"),
+            "--history", str(history), cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith("mtqe gate: FAIL: regression: chrF 76.57 ->")
+    assert len(history.read_text(encoding="utf-8").splitlines()) == 2
+    assert main(["history", str(history)]) == 0
+    page = (tmp_path / "history.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 6 and "over 2 runs" in page
+
+
+def test_a_missing_baseline_passes_or_fails_as_asked(tmp_path, seed_baseline):
+    args = ["gate", str(seed_baseline / "results.json"), "-b", str(tmp_path / "none.json")]
+    done = run(*args, cwd=tmp_path)
+    assert done.returncode == 0 and "no baseline at" in done.stdout and "mtqe baseline save" in done.stdout
+    assert run(*args, "--missing-baseline", "fail", cwd=tmp_path).returncode == 4
+
+
+def test_a_baseline_from_other_settings_exits_4(tmp_path):
+    ref = tmp_path / "ref.txt"
+    ref.write_text("".join(f"Line {k} is a sentence.\n" for k in range(12)), encoding="utf-8")
+    assert main(["evaluate", str(ref), str(ref), "--aligned", "-o", str(tmp_path / "a"), "-q"]) == 0
+    assert main(["baseline", "save", str(tmp_path / "a" / "results.json"), "-o", str(tmp_path / "b.json")]) == 0
+    assert main(["evaluate", str(ref), str(ref), "-o", str(tmp_path / "n"), "-q"]) == 0
+    done = run("gate", str(tmp_path / "n" / "results.json"), "-b", str(tmp_path / "b.json"), cwd=tmp_path)
+    assert done.returncode == 4
+    assert "setting aligned is False now but True in the baseline" in done.stdout
+
+
+@pytest.mark.parametrize(("content", "problem"), [("", "file is empty"), ('{"mtqe_baseline": "1"}', "missing field")])
+def test_a_corrupt_baseline_exits_4(tmp_path, seed_baseline, content, problem):
+    (tmp_path / "b.json").write_text(content, encoding="utf-8")
+    done = run("gate", str(seed_baseline / "results.json"), "-b", str(tmp_path / "b.json"), cwd=tmp_path)
+    assert done.returncode == 4
+    assert done.stderr.startswith(f"mtqe: error: {tmp_path / 'b.json'}") and problem in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_corrupt_history_exits_4_and_is_left_alone(tmp_path, seed_baseline):
+    history = tmp_path / "h.jsonl"
+    history.write_text('{"mtqe_history": "1", "scores": {}}\nnot json\n', encoding="utf-8")
+    args = ["gate", str(seed_baseline / "results.json"), "-b", str(seed_baseline / "base.json")]
+    done = run(*args, "--history", str(history), cwd=tmp_path)
+    assert done.returncode == 4 and f"{history}:2: corrupt history line" in done.stderr
+    assert history.read_text(encoding="utf-8").endswith("not json\n")
+    assert run("history", str(history), cwd=tmp_path).returncode == 4
+
+
+@pytest.mark.parametrize("extra", [["--metric", "meteor"], ["--warn-drop", "2", "--fail-drop", "1"], ["--alpha", "2"]])
+def test_gate_usage_errors_exit_2(tmp_path, seed_baseline, extra):
+    done = run(
+        "gate", str(seed_baseline / "results.json"), "-b", str(seed_baseline / "base.json"), *extra, cwd=tmp_path
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_several_systems_are_ranked_with_paired_significance(tmp_path):
+    cut = _paragraphs_deleted(tmp_path, 1, 4)
+    done = run("evaluate", str(SEED_REF), str(SEED_HYP), str(cut), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert data["ranking"] == {"metric": "chrf", "systems": ["000_47139297fadea2d9", "cut-1-4"]}
+    [comparison] = data["comparisons"]
+    assert comparison["system"] == "cut-1-4" and comparison["against"] == "000_47139297fadea2d9"
+    chrf = comparison["metrics"]["chrf"]
+    first, second = (s["corpus"]["chrf"]["score"] for s in data["systems"])
+    assert chrf["delta"] == second - first
+    assert chrf["p_bootstrap"] < 0.05 and chrf["p_randomization"] < 0.05
+    assert "ranking by chrF: 1. 000_47139297fadea2d9" in done.stdout
+
+
+def test_seed_zero_is_honoured_by_evaluate(tmp_path):
+    for seed in ("0", "12345"):
+        assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(tmp_path / seed), "--seed", seed, "-q"]) == 0
+    zero, default = (json.loads((tmp_path / s / "results.json").read_text(encoding="utf-8")) for s in ("0", "12345"))
+    assert zero["settings"]["seed"] == 0
+    assert zero["systems"][0]["corpus"]["chrf"]["signature"].count("seed:0|") == 1
+    assert zero["systems"][0]["corpus"]["chrf"]["ci_low"] != default["systems"][0]["corpus"]["chrf"]["ci_low"]

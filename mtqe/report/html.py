@@ -68,6 +68,31 @@ def render_html(results: dict[str, Any]) -> str:
     )
 
 
+def render_history(entries: list[dict[str, Any]], path: str) -> str:
+    """A page of the history's trend: one plot per metric, one row per run."""
+    style = resources.files("mtqe.report").joinpath("templates/report.css").read_text(encoding="utf-8")
+    labels = [
+        f"run {k + 1}" + (f" ({entry['commit']})" if entry.get("commit") else "") for k, entry in enumerate(entries)
+    ]
+    trends = []
+    for metric in METRICS:
+        runs = [(label, e["scores"][metric]) for label, e in zip(labels, entries, strict=True) if metric in e["scores"]]
+        if runs:
+            trends.append(
+                plots.trend(
+                    [value for _, value in runs],
+                    [label for label, _ in runs],
+                    label=LABELS[metric],
+                    higher_is_better=HIGHER_IS_BETTER[metric],
+                )
+            )
+    return (
+        _environment()
+        .get_template("history.html.j2")
+        .render(entries=entries, path=path, plots=trends, style=Markup(style))
+    )
+
+
 def embed_json(value: Any) -> str:
     """JSON that is safe inside a <script> element: no "<", ">", "&" or line separators."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

@@ -11,6 +11,7 @@ from typing import Any
 from mtqe import __version__
 from mtqe.errors import InputError
 from mtqe.model import METRICS, Document, Evaluation, Finding, LinkKind, SystemResult
+from mtqe.report.summary import RANKING_METRIC
 
 SCHEMA_VERSION = "1"
 
@@ -35,6 +36,25 @@ def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
             **_reading(reference),
         },
         "systems": [_system(system) for system in evaluation.systems],
+        "ranking": {"metric": RANKING_METRIC, "systems": evaluation.ranking(RANKING_METRIC)},
+        "comparisons": [
+            {
+                "system": comparison.system,
+                "against": comparison.against,
+                "units": comparison.units,
+                "metrics": {
+                    m: {
+                        "delta": c.delta,
+                        "ci_low": c.ci_low,
+                        "ci_high": c.ci_high,
+                        "p_bootstrap": c.p_bootstrap,
+                        "p_randomization": c.p_randomization,
+                    }
+                    for m, c in comparison.metrics.items()
+                },
+            }
+            for comparison in evaluation.comparisons
+        ],
     }
 
 

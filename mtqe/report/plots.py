@@ -169,3 +169,36 @@ def _axes(left: float, base: float, plot_w: float, plot_h: float, *, x_ticks, y_
             f"{escape(text)}</text>"
         )
     return parts
+
+
+def trend(values: Sequence[float], labels: Sequence[str], *, label: str, higher_is_better: bool) -> Markup:
+    """A metric over successive runs (oldest left), each point titled with its run's label."""
+    width, height, left, bottom = 440, 170, 40, 26
+    plot_w, plot_h = width - left - 14, height - bottom - 20
+    low, high = min(values, default=0.0), max(values, default=1.0)
+    if high - low < 1.0:
+        low, high = low - 0.5, high + 0.5
+    count = len(values)
+
+    def point(k: int) -> tuple[float, float]:
+        x = left + (plot_w * k / (count - 1) if count > 1 else plot_w / 2)
+        return x, height - bottom - plot_h * (values[k] - low) / (high - low)
+
+    arrow = "↑" if higher_is_better else "↓"
+    body = [f'<text x="{left}" y="12" class="plot-title">{escape(label)} {arrow} over {count} runs</text>']
+    if count > 1:
+        path = " ".join(f"{_n(x)},{_n(y)}" for x, y in map(point, range(count)))
+        body.append(f'<polyline points="{path}" class="trend"/>')
+    for k in _evenly(count, MAX_POINTS):
+        x, y = point(k)
+        body.append(
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3" class="dot"><title>{escape(labels[k])}: '
+            f"{values[k]:.2f}</title></circle>"
+        )
+    body += [
+        f'<line x1="{left}" y1="{height - bottom}" x2="{left + plot_w}" y2="{height - bottom}" class="axis-line"/>',
+        f'<text x="{left - 4}" y="{height - bottom}" class="axis" text-anchor="end">{low:.1f}</text>',
+        f'<text x="{left - 4}" y="{height - bottom - plot_h + 8}" class="axis" text-anchor="end">{high:.1f}</text>',
+        f'<text x="{left + plot_w}" y="{height - 4}" class="axis" text-anchor="end">runs, oldest first →</text>',
+    ]
+    return _svg(width, height, f"{label} over runs", body)

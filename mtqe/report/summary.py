@@ -34,4 +34,32 @@ def render_summary(evaluation: Evaluation) -> str:
     for system in evaluation.systems:
         counts = ", ".join(count_label(system.count(kind), kind) for kind in LinkKind)
         lines.append(f"{system.name}: {len(system.segments)} links ({counts})")
+    if evaluation.comparisons:
+        lines += ["", *render_ranking(evaluation)]
     return "\n".join(lines) + "\n"
+
+
+RANKING_METRIC = "chrf"
+SUMMARY_METRICS = ("bleu", "chrf", "ter")
+
+
+def render_ranking(evaluation: Evaluation) -> list[str]:
+    first = evaluation.comparisons[0]
+    scores = {system.name: system.corpus[RANKING_METRIC].score for system in evaluation.systems}
+    order = ", ".join(
+        f"{k}. {name} ({scores[name]:.2f})" for k, name in enumerate(evaluation.ranking(RANKING_METRIC), 1)
+    )
+    lines = [
+        f"ranking by {LABELS[RANKING_METRIC]}: {order}",
+        f"against {first.against} over {first.units} paired units (Δ; two-sided p: paired bootstrap / "
+        "approximate randomization; * both below 0.05):",
+    ]
+    width = max(len(c.system) for c in evaluation.comparisons)
+    for comparison in evaluation.comparisons:
+        cells = []
+        for metric in SUMMARY_METRICS:
+            c = comparison.metrics[metric]
+            star = "*" if max(c.p_bootstrap, c.p_randomization) < 0.05 else " "
+            cells.append(f"{LABELS[metric]} {c.delta:+6.2f} (p {c.p_bootstrap:.3f}/{c.p_randomization:.3f}){star}")
+        lines.append(f"  {comparison.system.ljust(width)}  " + "   ".join(cells))
+    return lines

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from mtqe.baseline import load_baseline, render_baseline, run_from_results
+from mtqe.errors import BaselineError
+from mtqe.metrics import make_metrics
+from mtqe.model import METRICS
+from tests.conftest import SEED_HYP, SEED_REF
+from tests.helpers import results_of
+
+
+@pytest.fixture(scope="module")
+def results():
+    return results_of(SEED_REF.read_text(encoding="utf-8"), SEED_HYP.read_text(encoding="utf-8"))
+
+
+def test_baseline_statistics_give_back_the_corpus_scores(results):
+    run = run_from_results(results)
+    metrics = make_metrics()
+    for metric in METRICS:
+        assert (
+            metrics[metric].corpus_score(run.stats[metric].sum(axis=0))
+            == results["systems"][0]["corpus"][metric]["score"]
+        )
+    assert run.ref_ids == tuple(tuple(s["ref_ids"]) for s in results["systems"][0]["segments"])
+
+
+def test_baseline_round_trips_and_holds_no_text(results):
+    run = run_from_results(results)
+    text = render_baseline(run)
+    loaded = load_baseline(text, "b.json")
+    assert loaded == run
+    assert all(np.array_equal(loaded.stats[m], run.stats[m]) for m in METRICS)
+    assert "Zelensky" not in text and "Biden" not in text
+    data = json.loads(text)
+    assert data["metrics"]["ter"]["higher_is_better"] is False
+    assert data["reference"] == {"sha256": results["reference"]["sha256"], "sentences": 25}
+
+
+def test_unknown_system_is_named():
+    with pytest.raises(ValueError, match="no system named 'x'"):
+        run_from_results(results_of("A b.\n", "A b.\n"), "x")
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (lambda text: text[: len(text) // 2], "not valid JSON"),
+        (lambda text: "[]", "not an mtqe baseline"),
+        (lambda text: text.replace('"mtqe_baseline":"1"', '"mtqe_baseline":"7"'), "baseline version '7'"),
+        (lambda text: text.replace('"stats":{', '"statz":{'), "missing field 'stats'"),
+        (lambda text: text.replace('"ref_ids":[[', '"ref_ids":[[99,'), "does not exist"),
+    ],
+)
+def test_corrupt_baselines_are_refused(results, edit, problem):
+    text = edit(render_baseline(run_from_results(results)))
+    with pytest.raises(BaselineError, match=problem):
+        load_baseline(text, "b.json")
+
+
+def test_truncated_statistics_are_refused(results):
+    data = json.loads(render_baseline(run_from_results(results)))
+    data["links"]["stats"]["chrf"].pop()
+    with pytest.raises(BaselineError, match="chrf statistics do not have one row per link"):
+        load_baseline(json.dumps(data), "b.json")
