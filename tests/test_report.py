@@ -191,3 +191,13 @@ def test_seed_report_structure_matches_the_golden_file():
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(skeleton, encoding="utf-8")
     assert skeleton == golden.read_text(encoding="utf-8")
+
+
+def test_results_without_the_optional_sections_still_render():
+    """results.json files from before analyses and comparisons were added stay readable."""
+    results = synthetic_results(5)
+    for system in results["systems"]:
+        del system["analysis"], system["sentence_lines"]
+    del results["reference"]["sentence_lines"]
+    page = render_html(results)
+    assert page.count('<tr class="') >= 5 and "Scores by reference sentence length" not in page
