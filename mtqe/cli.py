@@ -121,12 +121,16 @@ def report_command(
         Path | None,
         typer.Option("--output", "-o", help="Where to write the HTML.", show_default="report.html beside RESULTS"),
     ] = None,
+    history: Annotated[
+        Path | None, typer.Option(help="Draw the trend of this gate history (JSON Lines) into the report.")
+    ] = None,
 ) -> None:
     """Render report.html again from a saved results.json."""
     target = output or results.with_name("report.html")
     with _errors_as_exit_codes():
         data = load_results(read_text(results).text, str(results))
-        atomic_write_text(target, render_html(data))
+        entries = parse_history(read_text(history).text, str(history)) if history else None
+        atomic_write_text(target, render_html(data, entries))
     typer.echo(f"wrote {target}")
 
 

@@ -209,6 +209,9 @@ def test_gate_fails_a_real_regression_with_exit_1(tmp_path, seed_baseline):
     assert main(["history", str(history)]) == 0
     page = (tmp_path / "history.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 6 and "over 2 runs" in page
+    report = tmp_path / "with-trend.html"
+    assert main(["report", str(tmp_path / "run" / "results.json"), "--history", str(history), "-o", str(report)]) == 0
+    assert "Corpus scores of the runs recorded in the gate history" in report.read_text(encoding="utf-8")
 
 
 def test_a_missing_baseline_passes_or_fails_as_asked(tmp_path, seed_baseline):

@@ -43,8 +43,9 @@ def quality_band(metric: str, value: float | None) -> int | str:
     return next((4 - k for k, limit in enumerate(_BANDS_DOWN) if value <= limit), 0)
 
 
-def render_html(results: dict[str, Any]) -> str:
-    """The report for a results.json document (as returned by ``evaluation_to_dict``)."""
+def render_html(results: dict[str, Any], history: list[dict[str, Any]] | None = None) -> str:
+    """The report for a results.json document (as returned by ``evaluation_to_dict``), with the
+    trend of a gate history when one is given."""
     script = resources.files("mtqe.report").joinpath("templates/report.js").read_text(encoding="utf-8")
     style = resources.files("mtqe.report").joinpath("templates/report.css").read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -71,6 +72,14 @@ def render_html(results: dict[str, Any]) -> str:
 def render_history(entries: list[dict[str, Any]], path: str) -> str:
     """A page of the history's trend: one plot per metric, one row per run."""
     style = resources.files("mtqe.report").joinpath("templates/report.css").read_text(encoding="utf-8")
+    return (
+        _environment()
+        .get_template("history.html.j2")
+        .render(entries=entries, path=path, plots=_trends(entries), style=Markup(style))
+    )
+
+
+def _trends(entries: list[dict[str, Any]]) -> list[Markup]:
     labels = [
         f"run {k + 1}" + (f" ({entry['commit']})" if entry.get("commit") else "") for k, entry in enumerate(entries)
     ]
@@ -86,11 +95,7 @@ def render_history(entries: list[dict[str, Any]], path: str) -> str:
                     higher_is_better=HIGHER_IS_BETTER[metric],
                 )
             )
-    return (
-        _environment()
-        .get_template("history.html.j2")
-        .render(entries=entries, path=path, plots=trends, style=Markup(style))
-    )
+    return trends
 
 
 def embed_json(value: Any) -> str:
