@@ -50,33 +50,28 @@ def render_html(results: dict[str, Any], history: list[dict[str, Any]] | None = 
     style = resources.files("mtqe.report").joinpath("templates/report.css").read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     diffs = [[word_diff(s["ref"], s["hyp"]) for s in system["segments"]] for system in results["systems"]]
-    return (
-        _environment()
-        .get_template("report.html.j2")
-        .render(
-            results=results,
-            reference=results["reference"],
-            systems=[
-                _system_view(system, results["reference"], system_diffs)
-                for system, system_diffs in zip(results["systems"], diffs, strict=True)
-            ],
-            comparison=_comparison(results["systems"]),
-            data=Markup(embed_json(_page_data(results, diffs))),
-            script=Markup(script),
-            style=Markup(style),
-            script_hash=f"sha256-{digest}",
-        )
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        results=results,
+        reference=results["reference"],
+        systems=[
+            _system_view(system, results["reference"], system_diffs)
+            for system, system_diffs in zip(results["systems"], diffs, strict=True)
+        ],
+        comparison=_comparison(results["systems"]),
+        data=Markup(embed_json(_page_data(results, diffs))),
+        script=Markup(script),
+        style=Markup(style),
+        script_hash=f"sha256-{digest}",
+        trends=_trends(history) if history else [],
     )
 
 
 def render_history(entries: list[dict[str, Any]], path: str) -> str:
     """A page of the history's trend: one plot per metric, one row per run."""
     style = resources.files("mtqe.report").joinpath("templates/report.css").read_text(encoding="utf-8")
-    return (
-        _environment()
-        .get_template("history.html.j2")
-        .render(entries=entries, path=path, plots=_trends(entries), style=Markup(style))
-    )
+    template = _environment().get_template("history.html.j2")
+    return template.render(entries=entries, path=path, plots=_trends(entries), style=Markup(style))
 
 
 def _trends(entries: list[dict[str, Any]]) -> list[Markup]:
