@@ -1,24 +1,27 @@
-"""Sentence and corpus scores: the only place that imports sacrebleu and jiwer.
+"""Sentence and corpus scores: the only place that imports sacrebleu.
 
 Every metric turns each segment into a row of integer (TER: float) sufficient
-statistics. A sentence score is computed from its row; a corpus score from the
-column sums, never from an average of sentence scores. The statistics are
-sacrebleu's and jiwer's own, so the numbers are theirs exactly.
+statistics. A sentence score is computed from its row with sacrebleu's own
+scoring code; a corpus score from the column sums, never from an average of
+sentence scores. The statistics are counted by :mod:`mtqe.fast_stats` exactly
+as sacrebleu and jiwer count them (sacrebleu itself computes any pair the
+compiled path cannot), so the numbers are theirs exactly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import version
 from typing import Protocol
 
-import jiwer
 import numpy as np
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric as SacrebleuMetric
 from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
 
+from mtqe import fast_stats
 from mtqe.model import METRICS
 
 
@@ -34,19 +37,39 @@ class Metric(Protocol):
     def signature(self, bootstrap: int, seed: int) -> str: ...
 
 
-class _Sacrebleu:
-    """A sacrebleu metric; ``sentence`` differs from ``corpus`` only for BLEU (effective order)."""
+FastPath = Callable[[Sequence[str], Sequence[str]], tuple[np.ndarray, np.ndarray]]
 
-    def __init__(self, name: str, corpus: SacrebleuMetric, sentence: SacrebleuMetric, dtype: type) -> None:
+
+class _Sacrebleu:
+    """A sacrebleu metric; ``sentence`` differs from ``corpus`` only for BLEU (effective order).
+
+    ``fast`` computes the same statistics compiled (see :mod:`mtqe.fast_stats`); pairs it cannot
+    represent exactly are computed by sacrebleu itself.
+    """
+
+    def __init__(
+        self, name: str, corpus: SacrebleuMetric, sentence: SacrebleuMetric, dtype: type, fast: FastPath | None
+    ) -> None:
         self.name = name
         self._corpus = corpus
         self._sentence = sentence
         self._dtype = dtype
+        self._fast = fast
 
     def statistics(self, hyps: Sequence[str], refs: Sequence[str]) -> np.ndarray:
         _check_lengths(hyps, refs)
         if not hyps:
             return np.zeros((0, 0), dtype=self._dtype)
+        if self._fast is None:
+            return self._library_statistics(hyps, refs)
+        stats, ok = self._fast(hyps, refs)
+        stats = stats.astype(self._dtype, copy=False)
+        if not ok.all():
+            missing = np.flatnonzero(~ok)
+            stats[missing] = self._library_statistics([hyps[i] for i in missing], [refs[i] for i in missing])
+        return stats
+
+    def _library_statistics(self, hyps: Sequence[str], refs: Sequence[str]) -> np.ndarray:
         rows = self._corpus._extract_corpus_statistics(list(hyps), [list(refs)])
         return np.asarray(rows, dtype=self._dtype)
 
@@ -65,28 +88,22 @@ class _Sacrebleu:
 
 @dataclass(frozen=True)
 class _Jiwer:
-    """WER or CER with jiwer's default transforms. Statistics: edits, reference length, insertions."""
+    """WER or CER with jiwer's default transforms. Statistics: edits, reference length, hypothesis length."""
 
     name: str
     words: bool
 
     def statistics(self, hyps: Sequence[str], refs: Sequence[str]) -> np.ndarray:
         _check_lengths(hyps, refs)
-        process = jiwer.process_words if self.words else jiwer.process_characters
-        rows = []
-        for hyp, ref in zip(hyps, refs, strict=True):
-            out = process(ref, hyp)  # jiwer takes (reference, hypothesis)
-            edits = out.substitutions + out.deletions + out.insertions
-            rows.append((edits, out.hits + out.substitutions + out.deletions, out.insertions))
-        return np.asarray(rows, dtype=np.int64).reshape(len(rows), 3)
+        return fast_stats.error_rate_stats(hyps, refs, words=self.words)
 
     def sentence_score(self, row: np.ndarray) -> float:
         return self.corpus_score(row)
 
     def corpus_score(self, total: np.ndarray) -> float:
-        edits, ref_length, insertions = (int(x) for x in total)
-        if ref_length == 0:  # jiwer's rule for empty references: the insertion count
-            return 100 * insertions
+        edits, ref_length, hyp_length = (int(x) for x in total)
+        if ref_length == 0:  # jiwer's rule for empty references: the number of inserted words
+            return 100 * hyp_length
         return 100 * (float(edits) / float(ref_length))
 
     def signature(self, bootstrap: int, seed: int) -> str:
@@ -106,11 +123,15 @@ def _check_lengths(hyps: Sequence[str], refs: Sequence[str]) -> None:
 
 def make_metrics(language: str = "en") -> dict[str, Metric]:
     """Fresh metric objects, keyed and ordered as :data:`mtqe.model.METRICS`."""
+    bleu = BLEU(trg_lang=language)
+    fast_bleu = fast_stats.bleu_stats if bleu.tokenizer.signature() == "13a" else None
     metrics: dict[str, Metric] = {
-        "bleu": _Sacrebleu("bleu", BLEU(trg_lang=language), BLEU(trg_lang=language, effective_order=True), np.int64),
-        "chrf": _Sacrebleu("chrf", CHRF(), CHRF(), np.int64),
-        "chrf_pp": _Sacrebleu("chrf_pp", CHRF(word_order=2), CHRF(word_order=2), np.int64),
-        "ter": _Sacrebleu("ter", TER(), TER(), np.float64),
+        "bleu": _Sacrebleu("bleu", bleu, BLEU(trg_lang=language, effective_order=True), np.int64, fast_bleu),
+        "chrf": _Sacrebleu("chrf", CHRF(), CHRF(), np.int64, partial(fast_stats.chrf_stats, word_order=0)),
+        "chrf_pp": _Sacrebleu(
+            "chrf_pp", CHRF(word_order=2), CHRF(word_order=2), np.int64, partial(fast_stats.chrf_stats, word_order=2)
+        ),
+        "ter": _Sacrebleu("ter", TER(), TER(), np.float64, fast_stats.ter_stats),
         "wer": _Jiwer("wer", words=True),
         "cer": _Jiwer("cer", words=False),
     }

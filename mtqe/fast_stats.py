@@ -1,0 +1,240 @@
+"""Sufficient statistics of many pairs at once, compiled, equal to sacrebleu's and jiwer's.
+
+Each metric keeps its library's own text processing (13a tokenization, chrF's
+whitespace removal and punctuation splitting, TER's lower-casing, jiwer's
+default transforms), done in batches; the counting (n-gram matches, TER's
+shifts and edit distances) runs in numba on integer ids. Where the compiled
+path cannot represent an input exactly (an alphabet too large to pack
+n-grams into 64 bits, a TER trace it cannot follow), it says so and the
+caller falls back to the library for that pair. The tests compare every
+statistic with sacrebleu and jiwer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from numba import njit
+from rapidfuzz.distance import Levenshtein
+
+from mtqe.fast_ter import ter_edits
+
+# --- text processing, batched -------------------------------------------------
+
+# sacrebleu's 13a post-tokenizer, rule 1 ("([\{-\~\[-\` -\&\(-\+\:-\@\/])" -> " \1 ") is a pure
+# character substitution, done here with str.translate; rules 2-4 look at neighbours and stay regexes.
+_13A_CHARACTERS = "".join(chr(c) for c in range(128) if re.match(r"[\{-\~\[-\` -\&\(-\+\:-\@\/]", chr(c)))
+_13A_TABLE = {ord(c): f" {c} " for c in _13A_CHARACTERS}
+_13A_RULES = (
+    (re.compile(r"([^0-9])([\.,])"), r"\1 \2 "),
+    (re.compile(r"([\.,])([^0-9])"), r" \1 \2"),
+    (re.compile(r"([0-9])(-)"), r"\1 \2 "),
+)
+_SEPARATOR = "\x00"  # in no rule's character class, and never in mtqe's text
+_CHRF_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_MULTIPLE_SPACES = re.compile(r"\s\s+")
+
+
+def tokenize_13a(lines: Sequence[str]) -> list[list[str]]:
+    """sacrebleu's Tokenizer13a on many lines at once, split into tokens."""
+    if any(_SEPARATOR in line for line in lines):
+        from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
+
+        tokenizer = Tokenizer13a()
+        return [tokenizer(line.rstrip()).split() for line in lines]
+    prepared = []
+    for line in lines:
+        line = line.rstrip().replace("<skipped>", "").replace("-\n", "").replace("\n", " ")
+        if "&" in line:
+            line = line.replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+        prepared.append(f" {line} ")
+    joined = _SEPARATOR.join(prepared).translate(_13A_TABLE)
+    for rule, replacement in _13A_RULES:
+        joined = rule.sub(replacement, joined)
+    return [part.split() for part in joined.split(_SEPARATOR)]
+
+
+def chrf_words(sentence: str) -> list[str]:
+    """sacrebleu's CHRF._remove_punctuation."""
+    words: list[str] = []
+    for word in sentence.split():
+        if len(word) == 1:
+            words.append(word)
+        elif word[-1] in _CHRF_PUNCTUATION:
+            words += [word[:-1], word[-1]]
+        elif word[0] in _CHRF_PUNCTUATION:
+            words += [word[0], word[1:]]
+        else:
+            words.append(word)
+    return words
+
+
+def jiwer_words(sentence: str) -> list[str]:
+    """jiwer's wer_default: collapse runs of white space, strip, split on spaces."""
+    return [word for word in _MULTIPLE_SPACES.sub(" ", sentence).strip().split(" ") if word]
+
+
+# --- packing token sequences -------------------------------------------------
+
+
+def _ids(sequences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated integer ids (equal strings, equal ids) and offsets."""
+    vocabulary: dict[str, int] = {}
+    flat = [vocabulary.setdefault(token, len(vocabulary)) for sequence in sequences for token in sequence]
+    offsets = np.zeros(len(sequences) + 1, dtype=np.int64)
+    np.cumsum([len(sequence) for sequence in sequences], out=offsets[1:])
+    return np.asarray(flat, dtype=np.int64), offsets
+
+
+def _code_points(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    codes = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    offsets = np.zeros(len(strings) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in strings], out=offsets[1:])
+    return codes, offsets
+
+
+# --- compiled counting ---------------------------------------------------------
+
+
+@njit(cache=True)
+def _match_count(a: np.ndarray, b: np.ndarray) -> int:
+    """Sum over distinct keys of min(count in a, count in b); both sorted."""
+    i = j = 0
+    total = 0
+    while i < len(a) and j < len(b):
+        if a[i] < b[j]:
+            i += 1
+        elif a[i] > b[j]:
+            j += 1
+        else:
+            key = a[i]
+            count_a = 0
+            while i < len(a) and a[i] == key:
+                count_a += 1
+                i += 1
+            count_b = 0
+            while j < len(b) and b[j] == key:
+                count_b += 1
+                j += 1
+            total += min(count_a, count_b)
+    return total
+
+
+@njit(cache=True)
+def _ngram_stats(ids, offsets, max_order, out, ok) -> None:
+    """Per pair and order n: hyp n-grams, ref n-grams, clipped matches (out[p, 3(n-1) : 3n]).
+
+    Pair p's hypothesis is ids[offsets[2p] : offsets[2p+1]], its reference the
+    next span. n-grams are packed into one int64 after renumbering the pair's
+    symbols densely; a pair whose alphabet is too large for that is marked not ok.
+    """
+    for p in range((len(offsets) - 1) // 2):
+        hyp = ids[offsets[2 * p] : offsets[2 * p + 1]]
+        ref = ids[offsets[2 * p + 1] : offsets[2 * p + 2]]
+        symbols = np.unique(np.concatenate((hyp, ref)))
+        bits = 1
+        while (1 << bits) <= len(symbols) + 1:
+            bits += 1
+        if bits * max_order > 62:
+            ok[p] = False
+            continue
+        ok[p] = True
+        hyp_keys = np.searchsorted(symbols, hyp).astype(np.int64) + 1
+        ref_keys = np.searchsorted(symbols, ref).astype(np.int64) + 1
+        hyp_symbols = hyp_keys.copy()
+        ref_symbols = ref_keys.copy()
+        for n in range(1, max_order + 1):
+            if n > 1:
+                hyp_keys = (hyp_keys[:-1] << bits) | hyp_symbols[n - 1 :]
+                ref_keys = (ref_keys[:-1] << bits) | ref_symbols[n - 1 :]
+            count_hyp = max(len(hyp) - n + 1, 0)
+            count_ref = max(len(ref) - n + 1, 0)
+            out[p, 3 * (n - 1)] = count_hyp
+            out[p, 3 * (n - 1) + 1] = count_ref
+            out[p, 3 * (n - 1) + 2] = (
+                _match_count(np.sort(hyp_keys), np.sort(ref_keys)) if count_hyp and count_ref else 0
+            )
+
+
+@njit(cache=True)
+def _ter_batch(ids, offsets, out) -> None:
+    for p in range((len(offsets) - 1) // 2):
+        out[p] = ter_edits(ids[offsets[2 * p] : offsets[2 * p + 1]], ids[offsets[2 * p + 1] : offsets[2 * p + 2]])
+
+
+def _ngrams(sequences_hyp, sequences_ref, max_order: int, *, characters: bool) -> tuple[np.ndarray, np.ndarray]:
+    pairs = len(sequences_hyp)
+    interleaved = [s for pair in zip(sequences_hyp, sequences_ref, strict=True) for s in pair]
+    if characters:
+        ids, offsets = _code_points(interleaved)
+    else:
+        ids, offsets = _ids(interleaved)
+    out = np.zeros((pairs, 3 * max_order), dtype=np.int64)
+    ok = np.zeros(pairs, dtype=np.bool_)
+    _ngram_stats(ids, offsets, max_order, out, ok)
+    return out, ok
+
+
+# --- per metric, sacrebleu's and jiwer's layouts ------------------------------
+
+
+def bleu_stats(hyps: Sequence[str], refs: Sequence[str], max_order: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """[hyp_len, ref_len, correct_1..4, total_1..4] per pair (sacrebleu BLEU, 13a, one reference)."""
+    tokens = tokenize_13a([*hyps, *refs])
+    hyp_tokens, ref_tokens = tokens[: len(hyps)], tokens[len(hyps) :]
+    counts, ok = _ngrams(hyp_tokens, ref_tokens, max_order, characters=False)
+    stats = np.empty((len(hyps), 2 + 2 * max_order), dtype=np.int64)
+    stats[:, 0] = [len(t) for t in hyp_tokens]
+    stats[:, 1] = [len(t) for t in ref_tokens]
+    stats[:, 2 : 2 + max_order] = counts[:, 2::3]
+    stats[:, 2 + max_order :] = counts[:, 0::3]
+    return stats, ok
+
+
+def chrf_stats(hyps: Sequence[str], refs: Sequence[str], word_order: int) -> tuple[np.ndarray, np.ndarray]:
+    """[hyp, ref, match] per character order 1-6, then per word order (sacrebleu CHRF defaults)."""
+    chars, ok = _ngrams(["".join(h.split()) for h in hyps], ["".join(r.split()) for r in refs], 6, characters=True)
+    parts = [chars]
+    if word_order:
+        words, words_ok = _ngrams(
+            [chrf_words(h) for h in hyps], [chrf_words(r) for r in refs], word_order, characters=False
+        )
+        parts.append(words)
+        ok &= words_ok
+    stats = np.concatenate(parts, axis=1)
+    # sacrebleu counts no hypothesis n-grams of an order the reference has none of
+    stats[:, 0::3] = np.where(stats[:, 1::3] > 0, stats[:, 0::3], 0)
+    return stats, ok
+
+
+def ter_stats(hyps: Sequence[str], refs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """[edits, reference length] per pair (sacrebleu TER defaults: case-insensitive, tercom tokens)."""
+    hyp_words = [h.lower().split() for h in hyps]
+    ref_words = [r.lower().split() for r in refs]
+    interleaved = [s for pair in zip(hyp_words, ref_words, strict=True) for s in pair]
+    ids, offsets = _ids(interleaved)
+    edits = np.zeros(len(hyps), dtype=np.int64)
+    _ter_batch(ids, offsets, edits)
+    stats = np.empty((len(hyps), 2), dtype=np.float64)
+    stats[:, 0] = edits
+    stats[:, 1] = [len(r) for r in ref_words]
+    return stats, edits >= 0
+
+
+def error_rate_stats(hyps: Sequence[str], refs: Sequence[str], *, words: bool) -> np.ndarray:
+    """[edits, reference length, hypothesis length] per pair, with jiwer's default transforms."""
+    split = jiwer_words if words else str.strip
+    stats = np.empty((len(hyps), 3), dtype=np.int64)
+    for k, (hyp, ref) in enumerate(zip(hyps, refs, strict=True)):
+        hyp_units, ref_units = split(hyp), split(ref)
+        stats[k] = (Levenshtein.distance(ref_units, hyp_units), len(ref_units), len(hyp_units))
+    return stats
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) every kernel, e.g. before forking workers."""
+    bleu_stats(["a b"], ["a c"])
+    chrf_stats(["a b"], ["a c"], 2)
+    ter_stats(["a b"], ["b a"])

@@ -1,0 +1,111 @@
+"""The compiled statistics equal sacrebleu's and jiwer's on real, fuzzed and adversarial text."""
+
+from __future__ import annotations
+
+import random
+
+import jiwer
+import numpy as np
+import pytest
+from sacrebleu.metrics import BLEU, CHRF, TER
+from sacrebleu.metrics.lib_ter import translation_edit_rate
+from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
+
+from mtqe import fast_stats
+from mtqe.fast_ter import edits
+
+SOUP = [
+    *"abcdefghij ABC 0123456789 .,-;:!?'\"()[]{}<>/\\@#$%^&*_+=~`|",
+    *["&quot;", "&amp;", "&lt;", "&gt;", "<skipped>", "-\n", "\t", "\u00a0", "  ", "\u2028", "\u3000"],
+    *["é", "Ü", "ß", "İ", "数字", "日本語", "😀", "\u200b", "\u0301", "ｱ", "Ω"],
+    *[" the ", " of ", " and ", " 3.5 ", " 1,000 ", " U.S. ", " well-known ", " 10-20 "],
+]
+
+
+def soup(rng: random.Random, pieces: int) -> str:
+    return "".join(rng.choice(SOUP) for _ in range(pieces))
+
+
+@pytest.fixture(scope="module")
+def fuzzed() -> tuple[list[str], list[str]]:
+    rng = random.Random(20261123)
+    hyps = [soup(rng, rng.choice([0, 1, 3, 10, 40, 120])) for _ in range(600)]
+    refs = [soup(rng, rng.choice([0, 1, 3, 10, 40, 120])) for _ in range(600)]
+    return hyps, refs
+
+
+@pytest.fixture(scope="module")
+def real(ted) -> tuple[list[str], list[str]]:
+    refs, hyps = ted
+    return hyps[:800], refs[:800]
+
+
+def library(metric, hyps, refs) -> np.ndarray:
+    return np.asarray(metric._extract_corpus_statistics(hyps, [refs]))
+
+
+@pytest.mark.parametrize("data", ["real", "fuzzed"])
+def test_bleu_statistics(data, request):
+    hyps, refs = request.getfixturevalue(data)
+    stats, ok = fast_stats.bleu_stats(hyps, refs)
+    assert ok.all()
+    assert (stats == library(BLEU(), hyps, refs)).all()
+
+
+@pytest.mark.parametrize("data", ["real", "fuzzed"])
+@pytest.mark.parametrize("word_order", [0, 2])
+def test_chrf_statistics(data, word_order, request):
+    hyps, refs = request.getfixturevalue(data)
+    stats, ok = fast_stats.chrf_stats(hyps, refs, word_order)
+    assert ok.all()
+    assert (stats == library(CHRF(word_order=word_order), hyps, refs)).all()
+
+
+@pytest.mark.parametrize("data", ["real", "fuzzed"])
+def test_ter_statistics(data, request):
+    hyps, refs = request.getfixturevalue(data)
+    stats, ok = fast_stats.ter_stats(hyps, refs)
+    assert ok.all()
+    assert (stats == library(TER(), hyps, refs)).all()
+
+
+@pytest.mark.parametrize("data", ["real", "fuzzed"])
+def test_wer_and_cer_statistics(data, request):
+    hyps, refs = request.getfixturevalue(data)
+    for words, process in ((True, jiwer.process_words), (False, jiwer.process_characters)):
+        stats = fast_stats.error_rate_stats(hyps, refs, words=words)
+        for (edit_count, ref_length, hyp_length), hyp, ref in zip(stats, hyps, refs, strict=True):
+            out = process(ref, hyp)
+            assert edit_count == out.substitutions + out.deletions + out.insertions
+            assert ref_length == out.hits + out.substitutions + out.deletions
+            if ref_length == 0:
+                assert hyp_length == out.insertions
+
+
+def test_13a_tokenization_in_batches_equals_the_tokenizer(fuzzed, real):
+    lines = fuzzed[0] + fuzzed[1] + real[0] + ["a\x00b"]  # a NUL falls back to line by line
+    tokenizer = Tokenizer13a()
+    assert fast_stats.tokenize_13a(lines) == [tokenizer(line.rstrip()).split() for line in lines]
+
+
+def test_ter_on_hard_cases():
+    """Long, repetitive and reordered segments: the shift search runs into its limits."""
+    rng = random.Random(5)
+    limited = 0
+    for _ in range(40):
+        vocabulary = [str(k) for k in range(rng.choice([2, 3, 5, 50]))]
+        ref = [rng.choice(vocabulary) for _ in range(rng.randint(0, 70))]
+        if ref and rng.random() < 0.5:
+            hyp = ref[len(ref) // 3 :] + ref[: len(ref) // 3]
+        else:
+            hyp = [rng.choice(vocabulary) for _ in range(rng.choice([0, 3, 40, 90]))]
+        assert edits(hyp, ref) == translation_edit_rate(hyp, ref)[0]
+        limited += len(hyp) * len(ref) > 2000
+    assert limited >= 10
+
+
+def test_an_alphabet_too_large_to_pack_falls_back():
+    hyp = "".join(chr(0x4E00 + k) for k in range(700))
+    ref = "".join(chr(0x4E00 + 700 + k) for k in range(700))
+    _, ok = fast_stats.chrf_stats([hyp, "ab"], [ref, "ab"], 0)
+    assert ok.tolist() == [False, True]
