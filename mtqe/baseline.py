@@ -14,19 +14,19 @@ from typing import Any
 import numpy as np
 
 from mtqe.errors import BaselineError
-from mtqe.metrics import make_metrics
+from mtqe.metrics import score_pairs
 from mtqe.model import HIGHER_IS_BETTER, METRICS, RunStats
 
 BASELINE_VERSION = "1"
 COMPARABLE_SETTINGS = ("language", "aligned", "fix_text")
 
 
-def run_from_results(results: dict[str, Any], system: str | None = None) -> RunStats:
+def run_from_results(results: dict[str, Any], system: str | None = None, workers: int = 1) -> RunStats:
     """A system of a results.json document, with its statistics recomputed from its texts (exactly as scored)."""
     chosen = _choose_system(results["systems"], system)
     segments = chosen["segments"]
-    metrics = make_metrics(results["settings"].get("language", "en"))
     hyps, refs = [s["hyp"] for s in segments], [s["ref"] for s in segments]
+    stats, _ = score_pairs(hyps, refs, results["settings"].get("language", "en"), workers)
     return RunStats(
         reference_sha256=results["reference"]["sha256"],
         reference_sentences=results["reference"]["sentences"],
@@ -34,7 +34,7 @@ def run_from_results(results: dict[str, Any], system: str | None = None) -> RunS
         signatures={m: chosen["corpus"][m]["signature"] for m in METRICS},
         system=chosen["name"],
         ref_ids=tuple(tuple(s["ref_ids"]) for s in segments),
-        stats={m: metric.statistics(hyps, refs) for m, metric in metrics.items()},
+        stats=stats,
         scores={m: chosen["corpus"][m]["score"] for m in METRICS},
         versions=_versions(results.get("mtqe_version", "unknown")),
     )

@@ -8,6 +8,7 @@ history corrupt, or a run not comparable with its baseline; 70 internal error
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -87,6 +88,9 @@ def evaluate_command(
     ] = None,
     bootstrap: Annotated[int, typer.Option(min=100, help="Bootstrap resamples for confidence intervals.")] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="Random seed of the bootstrap.")] = 12345,
+    workers: Annotated[
+        int, typer.Option(min=0, help="Processes that score large inputs (0: one per core).", show_default="0")
+    ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Align each hypothesis to the reference, score every sentence pair and the corpus, write reports."""
@@ -96,7 +100,14 @@ def evaluate_command(
     elif not hypotheses:
         raise typer.BadParameter("give at least one hypothesis file after the reference", param_hint="HYPOTHESES")
     assert hypotheses is not None
-    settings = Settings(language=language, aligned=aligned, fix_text=fix_text, bootstrap=bootstrap, seed=seed)
+    settings = Settings(
+        language=language,
+        aligned=aligned,
+        fix_text=fix_text,
+        bootstrap=bootstrap,
+        seed=seed,
+        workers=workers or os.cpu_count() or 1,
+    )
     with _errors_as_exit_codes():
         documents = [_load(path, settings, encoding) for path in (reference, *hypotheses)]
         _warn_findings(documents)

@@ -8,7 +8,7 @@ from pathlib import Path
 from mtqe.align import align_sentences, pair_lines
 from mtqe.analysis import by_length, ngram_errors
 from mtqe.errors import InputError
-from mtqe.metrics import make_metrics
+from mtqe.metrics import make_metrics, score_pairs
 from mtqe.model import (
     HIGHER_IS_BETTER,
     METRICS,
@@ -58,15 +58,10 @@ def score_system(
     refs = [" ".join(reference.sentences[i].text for i in link.ref_ids) for link in links]
     hyps = [" ".join(hypothesis.sentences[j].text for j in link.hyp_ids) for link in links]
     metrics = make_metrics(settings.language)
-    stats = {metric: scorer.statistics(hyps, refs) for metric, scorer in metrics.items()}
-
-    per_segment = [
-        SegmentScores(**{metric: metrics[metric].sentence_score(stats[metric][k]) for metric in metrics})
-        for k in range(len(links))
-    ]
+    stats, sentence_scores = score_pairs(hyps, refs, settings.language, settings.workers)
     segments = tuple(
-        Segment(link=link, ref=ref, hyp=hyp, scores=scores)
-        for link, ref, hyp, scores in zip(links, refs, hyps, per_segment, strict=True)
+        Segment(link=link, ref=ref, hyp=hyp, scores=SegmentScores(*row))
+        for link, ref, hyp, row in zip(links, refs, hyps, sentence_scores.tolist(), strict=True)
     )
 
     intervals = bootstrap_interval(

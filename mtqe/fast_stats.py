@@ -50,7 +50,8 @@ def tokenize_13a(lines: Sequence[str]) -> list[list[str]]:
         if "&" in line:
             line = line.replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
         prepared.append(f" {line} ")
-    joined = _SEPARATOR.join(prepared).translate(_13A_TABLE)
+    # Runs of white space play no part in rules 2-4 beyond being one non-digit, so collapse them first.
+    joined = " ".join(_SEPARATOR.join(prepared).translate(_13A_TABLE).split())
     for rule, replacement in _13A_RULES:
         joined = rule.sub(replacement, joined)
     return [part.split() for part in joined.split(_SEPARATOR)]
@@ -123,39 +124,43 @@ def _match_count(a: np.ndarray, b: np.ndarray) -> int:
 
 
 @njit(cache=True)
-def _ngram_stats(ids, offsets, max_order, out, ok) -> None:
+def _ngram_stats(ids, offsets, max_order, bits, out) -> None:
     """Per pair and order n: hyp n-grams, ref n-grams, clipped matches (out[p, 3(n-1) : 3n]).
 
     Pair p's hypothesis is ids[offsets[2p] : offsets[2p+1]], its reference the
-    next span. n-grams are packed into one int64 after renumbering the pair's
-    symbols densely; a pair whose alphabet is too large for that is marked not ok.
+    next span. ids are dense (0 < id < 2**bits), so an n-gram packs into one
+    int64 exactly: the caller makes sure bits * max_order <= 62.
     """
+    longest = 0
+    for k in range(len(offsets) - 1):
+        longest = max(longest, offsets[k + 1] - offsets[k])
+    hyp_keys = np.empty(longest, dtype=np.int64)
+    ref_keys = np.empty(longest, dtype=np.int64)
+    hyp_sorted = np.empty(longest, dtype=np.int64)
+    ref_sorted = np.empty(longest, dtype=np.int64)
     for p in range((len(offsets) - 1) // 2):
         hyp = ids[offsets[2 * p] : offsets[2 * p + 1]]
         ref = ids[offsets[2 * p + 1] : offsets[2 * p + 2]]
-        symbols = np.unique(np.concatenate((hyp, ref)))
-        bits = 1
-        while (1 << bits) <= len(symbols) + 1:
-            bits += 1
-        if bits * max_order > 62:
-            ok[p] = False
-            continue
-        ok[p] = True
-        hyp_keys = np.searchsorted(symbols, hyp).astype(np.int64) + 1
-        ref_keys = np.searchsorted(symbols, ref).astype(np.int64) + 1
-        hyp_symbols = hyp_keys.copy()
-        ref_symbols = ref_keys.copy()
+        hyp_keys[: len(hyp)] = hyp
+        ref_keys[: len(ref)] = ref
         for n in range(1, max_order + 1):
-            if n > 1:
-                hyp_keys = (hyp_keys[:-1] << bits) | hyp_symbols[n - 1 :]
-                ref_keys = (ref_keys[:-1] << bits) | ref_symbols[n - 1 :]
             count_hyp = max(len(hyp) - n + 1, 0)
             count_ref = max(len(ref) - n + 1, 0)
+            if n > 1:  # extend each (n-1)-gram by the symbol that follows it
+                for k in range(count_hyp):
+                    hyp_keys[k] = (hyp_keys[k] << bits) | hyp[k + n - 1]
+                for k in range(count_ref):
+                    ref_keys[k] = (ref_keys[k] << bits) | ref[k + n - 1]
             out[p, 3 * (n - 1)] = count_hyp
             out[p, 3 * (n - 1) + 1] = count_ref
-            out[p, 3 * (n - 1) + 2] = (
-                _match_count(np.sort(hyp_keys), np.sort(ref_keys)) if count_hyp and count_ref else 0
-            )
+            if count_hyp and count_ref:
+                hyp_sorted[:count_hyp] = hyp_keys[:count_hyp]
+                ref_sorted[:count_ref] = ref_keys[:count_ref]
+                hyp_sorted[:count_hyp].sort()
+                ref_sorted[:count_ref].sort()
+                out[p, 3 * (n - 1) + 2] = _match_count(hyp_sorted[:count_hyp], ref_sorted[:count_ref])
+            else:
+                out[p, 3 * (n - 1) + 2] = 0
 
 
 @njit(cache=True)
@@ -164,16 +169,37 @@ def _ter_batch(ids, offsets, out) -> None:
         out[p] = ter_edits(ids[offsets[2 * p] : offsets[2 * p + 1]], ids[offsets[2 * p + 1] : offsets[2 * p + 2]])
 
 
+def _dense(ids: np.ndarray) -> tuple[np.ndarray, int]:
+    """Renumber ids as 1..k in order of value (0 stands for no symbol); returns them and k."""
+    if not len(ids):
+        return ids.astype(np.int64), 0
+    present = np.zeros(int(ids.max()) + 1, dtype=np.int64)
+    present[ids] = 1
+    rank = np.cumsum(present)
+    return rank[ids], int(rank[-1])
+
+
 def _ngrams(sequences_hyp, sequences_ref, max_order: int, *, characters: bool) -> tuple[np.ndarray, np.ndarray]:
+    """n-gram statistics of many pairs; pairs whose symbols cannot be packed exactly are marked not ok."""
     pairs = len(sequences_hyp)
     interleaved = [s for pair in zip(sequences_hyp, sequences_ref, strict=True) for s in pair]
-    if characters:
-        ids, offsets = _code_points(interleaved)
-    else:
-        ids, offsets = _ids(interleaved)
+    ids, offsets = _code_points(interleaved) if characters else _ids(interleaved)
+    dense, symbols = _dense(ids)
+    bits = max(int(symbols + 1).bit_length(), 1)
     out = np.zeros((pairs, 3 * max_order), dtype=np.int64)
+    if bits * max_order <= 62:
+        _ngram_stats(dense, offsets, max_order, bits, out)
+        return out, np.ones(pairs, dtype=np.bool_)
+    # Too many distinct symbols in this batch: pack pair by pair, each with its own symbols.
     ok = np.zeros(pairs, dtype=np.bool_)
-    _ngram_stats(ids, offsets, max_order, out, ok)
+    for p in range(pairs):
+        span = dense[offsets[2 * p] : offsets[2 * p + 2]]
+        local_symbols, local = np.unique(span, return_inverse=True)
+        local_bits = max(int(len(local_symbols) + 1).bit_length(), 1)
+        if local_bits * max_order <= 62:
+            local_offsets = offsets[2 * p : 2 * p + 3] - offsets[2 * p]
+            _ngram_stats(local.astype(np.int64) + 1, local_offsets, max_order, local_bits, out[p : p + 1])
+            ok[p] = True
     return out, ok
 
 

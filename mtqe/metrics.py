@@ -10,7 +10,9 @@ compiled path cannot), so the numbers are theirs exactly.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import version
@@ -145,3 +147,48 @@ _TOKENIZER_13A = Tokenizer13a()
 def tokenize(text: str) -> list[str]:
     """BLEU's default (13a) tokenization, for analyses that should see the words BLEU sees."""
     return _TOKENIZER_13A(text).split()
+
+
+PARALLEL_MIN_PAIRS = 2000  # below this, starting worker processes costs more than it saves
+CHUNK_PAIRS = 2000
+
+
+def score_pairs(
+    hyps: Sequence[str], refs: Sequence[str], language: str = "en", workers: int = 1
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Statistics of every metric (rows per pair) and sentence scores (pairs x metrics, METRICS order).
+
+    Large inputs are cut into chunks scored by ``workers`` processes; the result is the same.
+    """
+    _check_lengths(hyps, refs)
+    if workers <= 1 or len(hyps) < PARALLEL_MIN_PAIRS:
+        return _score_chunk(list(hyps), list(refs), language)
+    fast_stats.warm_up()  # compile once, before the workers fork
+    size = min(CHUNK_PAIRS, -(-len(hyps) // (2 * workers)))  # at least two chunks a worker
+    bounds = range(0, len(hyps), size)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = list(
+            pool.map(
+                _score_chunk,
+                (list(hyps[k : k + size]) for k in bounds),
+                (list(refs[k : k + size]) for k in bounds),
+                (language for _ in bounds),
+            )
+        )
+    stats = {name: np.concatenate([part[0][name] for part in parts]) for name in METRICS}
+    return stats, np.concatenate([part[1] for part in parts])
+
+
+def _score_chunk(hyps: list[str], refs: list[str], language: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    metrics = make_metrics(language)
+    stats: dict[str, np.ndarray] = {}
+    for name in ("chrf_pp", "bleu", "ter", "wer", "cer"):
+        stats[name] = metrics[name].statistics(hyps, refs)
+    # chrF's statistics are chrF++'s character columns (6 orders x [hyp, ref, match])
+    stats["chrf"] = np.ascontiguousarray(stats["chrf_pp"][:, :18]) if hyps else metrics["chrf"].statistics(hyps, refs)
+    stats = {name: stats[name] for name in METRICS}
+    scores = np.empty((len(hyps), len(METRICS)), dtype=np.float64)
+    for column, name in enumerate(METRICS):
+        scores[:, column] = [metrics[name].sentence_score(row) for row in stats[name]]
+    return stats, scores

@@ -146,6 +146,7 @@ class Settings:
     fix_text: bool = False
     bootstrap: int = 1000
     seed: int = 12345
+    workers: int = 1  # processes scoring large inputs (changes speed, never numbers)
 
 
 @dataclass(frozen=True)

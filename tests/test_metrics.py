@@ -133,3 +133,17 @@ def test_bootstrap_is_seeded_and_reproducible(ted_sample):
     first = bootstrap_interval(stats, scorer, 500, 1)
     assert first == bootstrap_interval(stats, scorer, 500, 1)
     assert first != bootstrap_interval(stats, scorer, 500, 2)
+
+
+def test_scoring_in_worker_processes_gives_the_same_numbers(ted):
+    from mtqe.metrics import score_pairs
+
+    refs, hyps = ted
+    refs, hyps = refs[:2400], hyps[:2400]
+    alone, alone_scores = score_pairs(hyps, refs, workers=1)
+    shared, shared_scores = score_pairs(hyps, refs, workers=2)
+    assert (alone_scores == shared_scores).all()
+    assert all((alone[m] == shared[m]).all() for m in alone)
+    assert alone_scores[:50].tolist() == [
+        list(direct_sentence_scores(h, r).values()) for h, r in zip(hyps[:50], refs[:50], strict=True)
+    ]
