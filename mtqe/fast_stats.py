@@ -51,7 +51,7 @@ def tokenize_13a(lines: Sequence[str]) -> list[list[str]]:
             line = line.replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
         prepared.append(f" {line} ")
     # Runs of white space play no part in rules 2-4 beyond being one non-digit, so collapse them first.
-    joined = " ".join(_SEPARATOR.join(prepared).translate(_13A_TABLE).split())
+    joined = " " + " ".join(_SEPARATOR.join(prepared).translate(_13A_TABLE).split()) + " "
     for rule, replacement in _13A_RULES:
         joined = rule.sub(replacement, joined)
     return [part.split() for part in joined.split(_SEPARATOR)]

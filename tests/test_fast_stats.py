@@ -85,7 +85,9 @@ def test_wer_and_cer_statistics(data, request):
 def test_13a_tokenization_in_batches_equals_the_tokenizer(fuzzed, real):
     lines = fuzzed[0] + fuzzed[1] + real[0] + ["a\x00b"]  # a NUL falls back to line by line
     tokenizer = Tokenizer13a()
-    assert fast_stats.tokenize_13a(lines) == [tokenizer(line.rstrip()).split() for line in lines]
+    expected = [tokenizer(line.rstrip()).split() for line in lines]
+    assert fast_stats.tokenize_13a(lines) == expected
+    assert [fast_stats.tokenize_13a([line])[0] for line in lines] == expected  # each line first and last
 
 
 def test_ter_on_hard_cases():
