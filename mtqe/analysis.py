@@ -9,13 +9,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from mtqe.metrics import Metric, tokenize
+from mtqe.fast_stats import tokenize_13a
+from mtqe.metrics import Metric
 from mtqe.model import METRICS
 
 LENGTH_BUCKETS: tuple[tuple[int, int | None], ...] = (
@@ -30,9 +32,12 @@ LENGTH_BUCKETS: tuple[tuple[int, int | None], ...] = (
 TOP_NGRAMS = 15
 
 
-def by_length(refs: Sequence[str], stats: dict[str, np.ndarray], metrics: dict[str, Metric]) -> list[dict[str, Any]]:
+def reference_lengths(refs: Sequence[str]) -> np.ndarray:
+    return np.array([len(ref.split()) for ref in refs], dtype=np.int64)
+
+
+def by_length(lengths: np.ndarray, stats: dict[str, np.ndarray], metrics: dict[str, Metric]) -> list[dict[str, Any]]:
     """Corpus scores of the links whose reference has 0, 1-9, 10-19, ... words (0: additions)."""
-    lengths = np.array([len(ref.split()) for ref in refs], dtype=np.int64)
     buckets = []
     for low, high in LENGTH_BUCKETS:
         chosen = (lengths >= low) & (lengths <= (high if high is not None else np.iinfo(np.int64).max))
@@ -45,11 +50,13 @@ def by_length(refs: Sequence[str], stats: dict[str, np.ndarray], metrics: dict[s
 
 def ngram_errors(refs: Sequence[str], hyps: Sequence[str], orders: Sequence[int] = (1, 2)) -> dict[str, Any]:
     """Lower-cased 13a n-grams most often missed and added, per order, with counts."""
+    tokens = tokenize_13a([text.lower() for text in (*refs, *hyps)])
+    ref_tokens, hyp_tokens = tokens[: len(refs)], tokens[len(refs) :]
     result: dict[str, Any] = {}
     for n in orders:
         missed: Counter[str] = Counter()
         added: Counter[str] = Counter()
-        for ref, hyp in zip(refs, hyps, strict=True):
+        for ref, hyp in zip(ref_tokens, hyp_tokens, strict=True):
             ref_grams, hyp_grams = _ngrams(ref, n), _ngrams(hyp, n)
             missed.update(ref_grams - hyp_grams)
             added.update(hyp_grams - ref_grams)
@@ -57,13 +64,13 @@ def ngram_errors(refs: Sequence[str], hyps: Sequence[str], orders: Sequence[int]
     return result
 
 
-def _ngrams(text: str, n: int) -> Counter[str]:
+def _ngrams(words: list[str], n: int) -> Counter[str]:
     """Word n-grams; those with a token of punctuation only are left out (quote styles would crowd the lists)."""
-    words = tokenize(text.lower())
     grams = (words[k : k + n] for k in range(len(words) - n + 1))
     return Counter(" ".join(gram) for gram in grams if all(_has_word_character(token) for token in gram))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _has_word_character(token: str) -> bool:
     return any(char.isalnum() for char in token)
 

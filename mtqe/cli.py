@@ -19,17 +19,19 @@ import typer
 
 from mtqe.baseline import load_baseline, render_baseline, run_from_results
 from mtqe.errors import BaselineError, InputError, MtqeError
-from mtqe.evaluate import evaluate
+from mtqe.evaluate import evaluate, system_names
 from mtqe.gate import GateRules, decide, missing_baseline
 from mtqe.history import history_entry, parse_history, render_entry
-from mtqe.io import append_line_locked, atomic_write_text, read_text
-from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, Document, RunStats, Settings, Verdict
+from mtqe.io import LineStream, append_line_locked, atomic_write_text, read_text
+from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, Document, Finding, RunStats, Settings, Verdict
 from mtqe.report.ci import render_junit, render_markdown
 from mtqe.report.csv import render_csv
-from mtqe.report.html import render_history, render_html
+from mtqe.report.html import Overview, render_history, render_html
 from mtqe.report.json import evaluation_to_dict, load_results, render_json
+from mtqe.report.streamed import StreamedOutputs
 from mtqe.report.summary import render_summary
 from mtqe.segment import lines_as_sentences, segment_document, supported_languages
+from mtqe.stream import evaluate_line_aligned
 
 EXIT_BAD_INPUT = 3
 EXIT_INTERNAL = 70
@@ -91,6 +93,12 @@ def evaluate_command(
     workers: Annotated[
         int, typer.Option(min=0, help="Processes that score large inputs (0: one per core).", show_default="0")
     ] = 0,
+    stream: Annotated[
+        bool,
+        typer.Option(
+            "--stream", help="With --aligned: score chunk by chunk in bounded memory (automatic for large files)."
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Align each hypothesis to the reference, score every sentence pair and the corpus, write reports."""
@@ -108,6 +116,13 @@ def evaluate_command(
         seed=seed,
         workers=workers or os.cpu_count() or 1,
     )
+    if aligned and len(hypotheses) == 1 and (stream or _large(reference, hypotheses[0])):
+        with _errors_as_exit_codes():
+            data = _evaluate_streaming(reference, hypotheses[0], settings, encoding, output_dir)
+        if not quiet:
+            typer.echo(render_summary(data), nl=False)
+            typer.echo(f"\nwrote {', '.join(str(output_dir / name) for name in OUTPUTS)} (streamed)")
+        return
     with _errors_as_exit_codes():
         documents = [_load(path, settings, encoding) for path in (reference, *hypotheses)]
         _warn_findings(documents)
@@ -121,7 +136,7 @@ def evaluate_command(
         for name in OUTPUTS:
             atomic_write_text(output_dir / name, rendered[name])
     if not quiet:
-        typer.echo(render_summary(result), nl=False)
+        typer.echo(render_summary(data), nl=False)
         typer.echo(f"\nwrote {', '.join(str(output_dir / name) for name in OUTPUTS)}")
 
 
@@ -264,6 +279,35 @@ def _print_verdict(verdict: Verdict, quiet: bool) -> None:
     typer.echo(f"(* gated; {verdict.units} paired segments; p: one-sided paired bootstrap, Holm-adjusted)")
 
 
+STREAM_BYTES = 8 * 1024 * 1024  # line-aligned inputs larger than this (about 40,000 lines) are streamed
+
+
+def _large(*paths: Path) -> bool:
+    try:
+        return sum(path.stat().st_size for path in paths) > STREAM_BYTES
+    except OSError:
+        return False  # reading will report the problem
+
+
+def _evaluate_streaming(
+    reference: Path, hypothesis: Path, settings: Settings, encoding: str | None, output_dir: Path
+) -> dict:
+    ref_stream = LineStream(reference, encoding=encoding, fix_text=settings.fix_text)
+    hyp_stream = LineStream(hypothesis, encoding=encoding, fix_text=settings.fix_text)
+    outputs = StreamedOutputs(output_dir, system_names([str(hypothesis)])[0])
+    try:
+        run = evaluate_line_aligned(ref_stream, hyp_stream, settings, outputs.write)
+        _warn_findings_of([(ref_stream.path, ref_stream.findings), (hyp_stream.path, hyp_stream.findings)])
+        system = {**run.results["systems"][0], "segments": outputs.sample(), "segments_total": len(run.scores)}
+        shown = {**run.results, "systems": [system]}
+        html = render_html(shown, overview=Overview(run.scores, run.ref_lengths))
+        outputs.finish(run.results, html)
+    except BaseException:
+        outputs.abort()
+        raise
+    return run.results
+
+
 def _seed_path(relative: str) -> Path:
     """The sample documents: in the current directory, or beside the package in a source checkout."""
     here = Path(relative)
@@ -279,13 +323,16 @@ def _load(path: Path, settings: Settings, encoding: str | None) -> Document:
 
 
 def _warn_findings(documents: list[Document]) -> None:
-    for document in documents:
-        for finding in document.findings[:NOTES_PER_FILE]:
-            where = f"{document.path}:{finding.line}" if finding.line else document.path
+    _warn_findings_of([(document.path, list(document.findings)) for document in documents])
+
+
+def _warn_findings_of(files: list[tuple[str, list[Finding]]]) -> None:
+    for path, findings in files:
+        for finding in findings[:NOTES_PER_FILE]:
+            where = f"{path}:{finding.line}" if finding.line else path
             typer.echo(f"mtqe: note: {where}: {finding.message}", err=True)
-        if len(document.findings) > NOTES_PER_FILE:
-            more = len(document.findings) - NOTES_PER_FILE
-            typer.echo(f"mtqe: note: {document.path}: {more} more notes in the reports", err=True)
+        if len(findings) > NOTES_PER_FILE:
+            typer.echo(f"mtqe: note: {path}: {len(findings) - NOTES_PER_FILE} more notes in the reports", err=True)
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mtqe.align import align_sentences, pair_lines
-from mtqe.analysis import by_length, ngram_errors
+from mtqe.analysis import by_length, ngram_errors, reference_lengths
 from mtqe.errors import InputError
 from mtqe.metrics import make_metrics, score_pairs
 from mtqe.model import (
@@ -76,7 +76,7 @@ def score_system(
         )
         for metric, scorer in metrics.items()
     }
-    analysis = {"by_length": by_length(refs, stats, metrics), "ngrams": ngram_errors(refs, hyps)}
+    analysis = {"by_length": by_length(reference_lengths(refs), stats, metrics), "ngrams": ngram_errors(refs, hyps)}
     return SystemResult(
         name=name, document=hypothesis, segments=segments, corpus=corpus, analysis=analysis, stats=stats
     )

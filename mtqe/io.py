@@ -12,9 +12,10 @@ import difflib
 import fcntl
 import hashlib
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import charset_normalizer
@@ -153,17 +154,18 @@ def check_mojibake(text: str, *, fix: bool) -> tuple[str, list[Finding]]:
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
         repaired = ftfy.fix_encoding(line)
-        if repaired == line:
-            continue
-        bad, good = _first_difference(line, repaired)
-        if fix:
-            lines[number - 1] = repaired
-            findings.append(Finding("fixed-text", f"repaired mojibake {bad!r} -> {good!r}", number))
-        else:
-            findings.append(
-                Finding("mojibake", f"possible mojibake {bad!r} (probably {good!r}; --fix-text repairs it)", number)
-            )
+        if repaired != line:
+            findings.append(_mojibake_finding(line, repaired, number, fix))
+            if fix:
+                lines[number - 1] = repaired
     return "\n".join(lines), findings
+
+
+def _mojibake_finding(line: str, repaired: str, number: int, fixed: bool) -> Finding:
+    bad, good = _first_difference(line, repaired)
+    if fixed:
+        return Finding("fixed-text", f"repaired mojibake {bad!r} -> {good!r}", number)
+    return Finding("mojibake", f"possible mojibake {bad!r} (probably {good!r}; --fix-text repairs it)", number)
 
 
 def _first_difference(before: str, after: str) -> tuple[str, str]:
@@ -230,3 +232,159 @@ def append_line_locked(path: str | Path, line: str, check: Callable[[str], objec
         raise InputError(str(target), "is not a UTF-8 text file") from None
     except OSError as error:
         raise OutputError(str(target), f"cannot append: {error.strerror or error}") from None
+
+
+_SUSPICIOUS = re.compile(
+    "[\u00c2\u00c3\u00e2\u00c5\u00ce\u00cf\u00d0\u00d1\u00e3\u00e6\u00ef]"
+)  # lead bytes of mis-decoded UTF-8
+MAX_STREAM_FINDINGS = 100
+
+
+class LineStream:
+    """A large text file read block by block as chunks of lines, with the same rules as :func:`read_text`.
+
+    Iterating yields lists of lines (without their line ending; a final line
+    ending does not start another line). ``sha256``, ``encoding`` and
+    ``findings`` are complete once iteration has finished.
+    """
+
+    def __init__(self, path: str | Path, *, encoding: str | None = None, fix_text: bool = False) -> None:
+        self.path = str(path)
+        self.encoding = encoding or "utf-8"
+        self.findings: list[Finding] = []  # complete after iteration, in read_text's order
+        self._decoding: list[Finding] = []
+        self._text: list[Finding] = []
+        self.lines = 0
+        self.sha256 = ""
+        self._requested = encoding
+        self._fix = fix_text
+        self._mojibake = 0
+        _check_file(self.path)
+
+    def chunks(self, lines_per_chunk: int = 10_000, block_bytes: int = 1 << 22) -> Iterator[list[str]]:
+        digest = hashlib.sha256()
+        counts = {"crlf": 0, "cr": 0}
+        pending: list[str] = []
+        carry = ""
+        decoder = None
+        any_text = False
+        try:
+            with open(self.path, "rb") as handle:
+                first = True
+                while True:
+                    block = handle.read(block_bytes)
+                    digest.update(block)
+                    if first:
+                        if not block:
+                            raise InputError(self.path, "file is empty")
+                        decoder, block = self._start(block)
+                        first = False
+                    elif (
+                        b"\x00" in block
+                        and not self.encoding.startswith("utf-16")
+                        and not self.encoding.startswith("utf-32")
+                    ):
+                        raise InputError(self.path, "looks like a binary file (contains NUL bytes)", self.lines + 1)
+                    try:
+                        text = carry + decoder.decode(block, final=not block)
+                    except UnicodeDecodeError as error:
+                        raise InputError(
+                            self.path, f"not valid {self.encoding}: {error.reason}", self.lines + 1
+                        ) from None
+                    if block and text.endswith("\r"):
+                        text, carry = text[:-1], "\r"  # may be the first half of a CRLF
+                    else:
+                        carry = ""
+                    crlf = text.count("\r\n")
+                    counts["crlf"] += crlf
+                    counts["cr"] += text.count("\r") - crlf
+                    if "\r" in text:
+                        text = text.replace("\r\n", "\n").replace("\r", "\n")
+                    parts = text.split("\n")
+                    if pending and parts:
+                        pending[-1] += parts[0]  # the previous block ended inside this line
+                        parts = parts[1:]
+                    pending.extend(parts)
+                    complete, pending = pending[:-1], pending[-1:]
+                    any_text = any_text or any(line.strip() for line in complete)
+                    for start in range(0, len(complete), lines_per_chunk):
+                        yield self._checked(complete[start : start + lines_per_chunk])
+                    if not block:
+                        break
+        except OSError as error:
+            raise InputError(self.path, f"cannot read: {error.strerror or error}") from None
+        last = pending[0] if pending else ""
+        if last:  # no line ending after the last line
+            any_text = any_text or bool(last.strip())
+            yield self._checked([last])
+        if not any_text:
+            raise InputError(self.path, "file has no text (only white space)")
+        self.sha256 = digest.hexdigest()
+        endings = []
+        if counts["crlf"]:
+            endings.append(Finding("line-endings", f"{counts['crlf']} CRLF line ending(s) read as LF"))
+        if counts["cr"]:
+            endings.append(Finding("line-endings", f"{counts['cr']} CR-only line ending(s) read as LF"))
+        if self._mojibake > MAX_STREAM_FINDINGS:
+            more = self._mojibake - MAX_STREAM_FINDINGS
+            self._text.append(Finding("mojibake", f"{more} more lines with possible mojibake"))
+        self.findings = self._decoding + endings + self._text
+
+    def _start(self, block: bytes) -> tuple[codecs.IncrementalDecoder, bytes]:
+        if self._requested is None:
+            for bom, codec in _BOMS:
+                if block.startswith(bom):
+                    self.encoding = codec
+                    label = "utf-8" if codec == "utf-8-sig" else codec
+                    self._decoding.append(Finding("bom", f"{label} byte-order mark at the start (removed)"))
+                    break
+            else:
+                if b"\x00" in block:
+                    raise InputError(
+                        self.path,
+                        "looks like a binary file (contains NUL bytes)",
+                        _line_of(block, block.index(b"\x00")),
+                    )
+                try:
+                    block.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    if error.end < len(block) - 3:  # not just a character cut by the block's end
+                        detected = _detect_encoding(block)
+                        if detected is None:
+                            raise InputError(
+                                self.path,
+                                "not valid UTF-8 and no other encoding fits (try --encoding)",
+                                _line_of(block, error.start),
+                            ) from None
+                        self.encoding = detected
+                        self._decoding.append(Finding("encoding", f"not valid UTF-8; decoded as {detected} (detected)"))
+        try:
+            return codecs.getincrementaldecoder(self.encoding)(errors="strict"), block
+        except LookupError:
+            raise InputError(self.path, f"unknown encoding {self.encoding!r}") from None
+
+    def _checked(self, lines: list[str]) -> list[str]:
+        for offset, line in enumerate(lines):
+            if _SUSPICIOUS.search(line):
+                repaired = ftfy.fix_encoding(line)
+                if repaired != line:
+                    self._mojibake += 1
+                    if self._mojibake <= MAX_STREAM_FINDINGS:
+                        self._text.append(_mojibake_finding(line, repaired, self.lines + offset + 1, self._fix))
+                    if self._fix:
+                        lines[offset] = repaired
+        self.lines += len(lines)
+        return lines
+
+
+def _check_file(path: str) -> None:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(path, "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(path, "is not a regular file")

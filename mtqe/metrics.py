@@ -21,7 +21,6 @@ from typing import Protocol
 import numpy as np
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric as SacrebleuMetric
-from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
 
 from mtqe import fast_stats
 from mtqe.model import METRICS
@@ -141,43 +140,57 @@ def make_metrics(language: str = "en") -> dict[str, Metric]:
     return metrics
 
 
-_TOKENIZER_13A = Tokenizer13a()
-
-
-def tokenize(text: str) -> list[str]:
-    """BLEU's default (13a) tokenization, for analyses that should see the words BLEU sees."""
-    return _TOKENIZER_13A(text).split()
-
-
 PARALLEL_MIN_PAIRS = 2000  # below this, starting worker processes costs more than it saves
 CHUNK_PAIRS = 2000
+
+
+class PairScorer:
+    """Scores batches of pairs, in ``workers`` processes when a batch is large (same numbers either way).
+
+    Use as a context manager so that the worker processes are started once for many batches.
+    """
+
+    def __init__(self, language: str = "en", workers: int = 1) -> None:
+        self.language = language
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> PairScorer:
+        if self.workers > 1:
+            fast_stats.warm_up()  # compile once, before the workers fork
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def score(self, hyps: Sequence[str], refs: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Statistics of every metric (rows per pair) and sentence scores (pairs x metrics, METRICS order)."""
+        _check_lengths(hyps, refs)
+        if self._pool is None or len(hyps) < PARALLEL_MIN_PAIRS:
+            return _score_chunk(list(hyps), list(refs), self.language)
+        size = min(CHUNK_PAIRS, -(-len(hyps) // (2 * self.workers)))  # at least two chunks a worker
+        bounds = range(0, len(hyps), size)
+        parts = list(
+            self._pool.map(
+                _score_chunk,
+                (list(hyps[k : k + size]) for k in bounds),
+                (list(refs[k : k + size]) for k in bounds),
+                (self.language for _ in bounds),
+            )
+        )
+        stats = {name: np.concatenate([part[0][name] for part in parts]) for name in METRICS}
+        return stats, np.concatenate([part[1] for part in parts])
 
 
 def score_pairs(
     hyps: Sequence[str], refs: Sequence[str], language: str = "en", workers: int = 1
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Statistics of every metric (rows per pair) and sentence scores (pairs x metrics, METRICS order).
-
-    Large inputs are cut into chunks scored by ``workers`` processes; the result is the same.
-    """
-    _check_lengths(hyps, refs)
-    if workers <= 1 or len(hyps) < PARALLEL_MIN_PAIRS:
-        return _score_chunk(list(hyps), list(refs), language)
-    fast_stats.warm_up()  # compile once, before the workers fork
-    size = min(CHUNK_PAIRS, -(-len(hyps) // (2 * workers)))  # at least two chunks a worker
-    bounds = range(0, len(hyps), size)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        parts = list(
-            pool.map(
-                _score_chunk,
-                (list(hyps[k : k + size]) for k in bounds),
-                (list(refs[k : k + size]) for k in bounds),
-                (language for _ in bounds),
-            )
-        )
-    stats = {name: np.concatenate([part[0][name] for part in parts]) for name in METRICS}
-    return stats, np.concatenate([part[1] for part in parts])
+    """Statistics of every metric and sentence scores of one batch (see :class:`PairScorer`)."""
+    with PairScorer(language, workers if len(hyps) >= PARALLEL_MIN_PAIRS else 1) as scorer:
+        return scorer.score(hyps, refs)
 
 
 def _score_chunk(hyps: list[str], refs: list[str], language: str) -> tuple[dict[str, np.ndarray], np.ndarray]:

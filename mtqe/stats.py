@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_BLOCK_CELLS = 4_000_000  # indices drawn at once
+_BLOCK_CELLS = 4_000_000  # indices drawn at once (32 MB), so 1,000,000 segments take 4 resamples a block
 
 Score = Callable[[np.ndarray], float]
 
@@ -40,7 +40,7 @@ def resample_indices(segments: int, samples: int, seed: int) -> Iterator[np.ndar
 def _resampled_counts(segments: int, samples: int, seed: int) -> Iterator[np.ndarray]:
     """How often each segment is drawn in each resample, block by block."""
     for block in resample_indices(segments, samples, seed):
-        yield np.stack([np.bincount(row, minlength=segments) for row in block])
+        yield np.stack([np.bincount(row, minlength=segments) for row in block]).astype(np.float64)
 
 
 def bootstrap_interval(
@@ -48,11 +48,17 @@ def bootstrap_interval(
 ) -> dict[str, tuple[float, float]]:
     """95% percentile interval of each metric's corpus score over the same resamples."""
     segments = next(iter(stats.values())).shape[0]
+    tables = _as_float(stats)
     resampled: dict[str, list[float]] = {name: [] for name in stats}
     for counts in _resampled_counts(segments, samples, seed):
-        for name, table in stats.items():
-            resampled[name].extend(score[name](total) for total in counts.astype(table.dtype) @ table)
+        for name, table in tables.items():
+            resampled[name].extend(score[name](total) for total in counts @ table)
     return {name: percentile_interval(values) for name, values in resampled.items()}
+
+
+def _as_float(stats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Statistics as float64, for BLAS: sums of integers below 2**53 stay exact."""
+    return {name: table.astype(np.float64, copy=False) for name, table in stats.items()}
 
 
 def percentile_interval(values: list[float]) -> tuple[float, float]:
@@ -84,11 +90,12 @@ def paired_bootstrap(
 ) -> dict[str, PairedResult]:
     """Paired bootstrap over units: ``a[m]`` and ``b[m]`` hold one row of statistics per unit, in the same order."""
     units = next(iter(a.values())).shape[0]
+    float_a, float_b = _as_float(a), _as_float(b)
     deltas: dict[str, list[float]] = {name: [] for name in a}
     for counts in _resampled_counts(units, samples, seed):
         for name in a:
-            totals_a = counts.astype(a[name].dtype) @ a[name]
-            totals_b = counts.astype(b[name].dtype) @ b[name]
+            totals_a = counts @ float_a[name]
+            totals_b = counts @ float_b[name]
             deltas[name].extend(score[name](y) - score[name](x) for x, y in zip(totals_a, totals_b, strict=True))
     results = {}
     for name, values in deltas.items():

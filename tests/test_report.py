@@ -138,7 +138,7 @@ def test_csv_has_one_row_per_segment_with_all_scores(hostile_evaluation):
 
 
 def test_summary_names_each_system_and_its_counts(hostile_evaluation):
-    text = render_summary(hostile_evaluation)
+    text = render_summary(evaluation_to_dict(hostile_evaluation))
     assert "hyp0" in text and "BLEU" in text and "CER" in text
     assert re.search(r"hyp0: \d+ links \(\d+ match(es)?, \d+ omissions?, \d+ additions?\)", text)
 

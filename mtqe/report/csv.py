@@ -6,6 +6,8 @@ import pandas as pd
 
 from mtqe.model import METRICS, Evaluation
 
+CSV_COLUMNS = ["system", "segment", "kind", "ref_ids", "hyp_ids", "ref", "hyp", *METRICS]
+
 
 def segments_frame(evaluation: Evaluation) -> pd.DataFrame:
     rows = [
@@ -22,8 +24,7 @@ def segments_frame(evaluation: Evaluation) -> pd.DataFrame:
         for system in evaluation.systems
         for index, segment in enumerate(system.segments)
     ]
-    columns = ["system", "segment", "kind", "ref_ids", "hyp_ids", "ref", "hyp", *METRICS]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=CSV_COLUMNS)
 
 
 def render_csv(evaluation: Evaluation) -> str:

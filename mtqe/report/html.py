@@ -15,9 +15,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import numpy as np
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -30,7 +32,9 @@ KIND_CODES = {"match": 0, "omission": 1, "addition": 2}
 # Quality bands (best first) for colouring a score; lower-is-better metrics are mirrored.
 _BANDS_UP = (60.0, 45.0, 30.0, 15.0)
 _BANDS_DOWN = (20.0, 35.0, 50.0, 70.0)
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def quality_band(metric: str, value: float | None) -> int | str:
@@ -43,9 +47,14 @@ def quality_band(metric: str, value: float | None) -> int | str:
     return next((4 - k for k, limit in enumerate(_BANDS_DOWN) if value <= limit), 0)
 
 
-def render_html(results: dict[str, Any], history: list[dict[str, Any]] | None = None) -> str:
+def render_html(
+    results: dict[str, Any], history: list[dict[str, Any]] | None = None, overview: Overview | None = None
+) -> str:
     """The report for a results.json document (as returned by ``evaluation_to_dict``), with the
-    trend of a gate history when one is given."""
+    trend of a gate history when one is given.
+
+    For a streamed run the results hold only a sample of the segments (each with its "index");
+    ``overview`` then gives every pair's scores and reference length for the plots."""
     script = resources.files("mtqe.report").joinpath("templates/report.js").read_text(encoding="utf-8")
     style = resources.files("mtqe.report").joinpath("templates/report.css").read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -55,7 +64,7 @@ def render_html(results: dict[str, Any], history: list[dict[str, Any]] | None = 
         results=results,
         reference=results["reference"],
         systems=[
-            _system_view(system, results["reference"], system_diffs)
+            _system_view(system, results["reference"], system_diffs, overview)
             for system, system_diffs in zip(results["systems"], diffs, strict=True)
         ],
         comparison=_comparison(results["systems"]),
@@ -95,8 +104,7 @@ def _trends(entries: list[dict[str, Any]]) -> list[Markup]:
 
 def embed_json(value: Any) -> str:
     """JSON that is safe inside a <script> element: no "<", ">", "&" or line separators."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return "".join(_JSON_ESCAPES.get(char, char) for char in text) if any(c in text for c in _JSON_ESCAPES) else text
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).translate(_JSON_ESCAPES)
 
 
 def _environment() -> Environment:
@@ -124,10 +132,21 @@ def _lines(ids: list[int], sentence_lines: list[int]) -> str:
     return ", ".join(f"line {sentence_lines[i]}" for i in ids if i < len(sentence_lines))
 
 
-def _system_view(system: dict[str, Any], reference: dict[str, Any], diffs: list[WordDiff]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Overview:
+    """Every pair of a streamed run, for the plots: sentence scores (pairs x METRICS), reference words."""
+
+    scores: np.ndarray
+    ref_lengths: np.ndarray
+
+
+def _system_view(
+    system: dict[str, Any], reference: dict[str, Any], diffs: list[WordDiff], overview: Overview | None
+) -> dict[str, Any]:
     segments = system["segments"]
     rows = []
-    for index, (segment, diff) in enumerate(zip(segments[:SERVER_ROWS], diffs, strict=False)):
+    for position, (segment, diff) in enumerate(zip(segments[:SERVER_ROWS], diffs, strict=False)):
+        index = segment.get("index", position)
         ref_marked, hyp_marked = decode(segment["ref"], segment["hyp"], diff)
         rows.append(
             {
@@ -139,20 +158,23 @@ def _system_view(system: dict[str, Any], reference: dict[str, Any], diffs: list[
                 "hyp_marked": hyp_marked,
             }
         )
-    kinds = [segment["kind"] for segment in segments]
-    chrf = [segment["chrf"] for segment in segments]
+    if overview is None:
+        kinds = [segment["kind"] for segment in segments]
+        columns = {m: [segment[m] for segment in segments] for m in METRICS}
+        lengths = [len(segment["ref"].split()) for segment in segments]
+    else:
+        kinds = ["match"] * len(overview.scores)
+        columns = {m: overview.scores[:, k] for k, m in enumerate(METRICS)}
+        lengths = overview.ref_lengths
     return {
         **system,
         "rows": rows,
         "plots": {
             "histograms": [
-                plots.histogram([s[m] for s in segments], label=LABELS[m], higher_is_better=HIGHER_IS_BETTER[m])
-                for m in METRICS
+                plots.histogram(columns[m], label=LABELS[m], higher_is_better=HIGHER_IS_BETTER[m]) for m in METRICS
             ],
-            "along": plots.along_document(chrf, kinds, label="chrF"),
-            "length": plots.scatter(
-                [len(s["ref"].split()) for s in segments], chrf, x_label="reference length (words)", y_label="chrF"
-            ),
+            "along": plots.along_document(columns["chrf"], kinds, label="chrF"),
+            "length": plots.scatter(lengths, columns["chrf"], x_label="reference length (words)", y_label="chrF"),
             "alignment": plots.alignment_map(
                 [(s["ref_ids"], s["hyp_ids"]) for s in segments], reference["sentences"], system["sentences"]
             ),
@@ -194,6 +216,7 @@ def _page_data(results: dict[str, Any], diffs: list[list[WordDiff]]) -> dict[str
         systems.append(
             {
                 "name": system["name"],
+                "index": [s.get("index", k) for k, s in enumerate(segments)],
                 "sentenceLines": system.get("sentence_lines", []),
                 "kind": [KIND_CODES[s["kind"]] for s in segments],
                 "refIds": [s["ref_ids"] for s in segments],

@@ -10,7 +10,7 @@ from typing import Any
 
 from mtqe import __version__
 from mtqe.errors import InputError
-from mtqe.model import METRICS, Document, Evaluation, Finding, LinkKind, SystemResult
+from mtqe.model import METRICS, CorpusScore, Document, Evaluation, Finding, LinkKind, Settings, SystemResult
 from mtqe.report.summary import RANKING_METRIC
 
 SCHEMA_VERSION = "1"
@@ -21,13 +21,7 @@ def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "mtqe_version": __version__,
-        "settings": {
-            "language": evaluation.settings.language,
-            "aligned": evaluation.settings.aligned,
-            "fix_text": evaluation.settings.fix_text,
-            "bootstrap": evaluation.settings.bootstrap,
-            "seed": evaluation.settings.seed,
-        },
+        "settings": settings_dict(evaluation.settings),
         "reference": {
             "path": reference.path,
             "sha256": reference.sha256,
@@ -58,6 +52,32 @@ def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
+def settings_dict(settings: Settings) -> dict[str, Any]:
+    return {
+        "language": settings.language,
+        "aligned": settings.aligned,
+        "fix_text": settings.fix_text,
+        "bootstrap": settings.bootstrap,
+        "seed": settings.seed,
+    }
+
+
+def corpus_dict(corpus: dict[str, CorpusScore]) -> dict[str, Any]:
+    return {
+        metric: {
+            "score": corpus[metric].score,
+            "ci_low": corpus[metric].ci_low,
+            "ci_high": corpus[metric].ci_high,
+            "signature": corpus[metric].signature,
+        }
+        for metric in METRICS
+    }
+
+
+def segment_dict(kind: str, ref_ids: list[int], hyp_ids: list[int], ref: str, hyp: str, scores: dict[str, float]):
+    return {"kind": kind, "ref_ids": ref_ids, "hyp_ids": hyp_ids, "ref": ref, "hyp": hyp, **scores}
+
+
 def render_json(results: dict[str, Any]) -> str:
     """The same results always give the same bytes: no timestamps, fixed key order."""
     return json.dumps(results, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
@@ -67,11 +87,11 @@ def _reading(document: Document) -> dict[str, Any]:
     return {
         "sentence_lines": [sentence.line for sentence in document.sentences],  # where each sentence starts
         "encoding": document.encoding,
-        "findings": [_finding(f) for f in document.findings],
+        "findings": [finding_dict(f) for f in document.findings],
     }
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def finding_dict(finding: Finding) -> dict[str, Any]:
     return {"kind": finding.kind, "line": finding.line, "message": finding.message}
 
 
@@ -85,24 +105,16 @@ def _system(system: SystemResult) -> dict[str, Any]:
         "sentences": len(document.sentences),
         **_reading(document),
         "counts": {kind.value: system.count(kind) for kind in LinkKind},
-        "corpus": {
-            metric: {
-                "score": system.corpus[metric].score,
-                "ci_low": system.corpus[metric].ci_low,
-                "ci_high": system.corpus[metric].ci_high,
-                "signature": system.corpus[metric].signature,
-            }
-            for metric in METRICS
-        },
+        "corpus": corpus_dict(system.corpus),
         "segments": [
-            {
-                "kind": segment.link.kind.value,
-                "ref_ids": list(segment.link.ref_ids),
-                "hyp_ids": list(segment.link.hyp_ids),
-                "ref": segment.ref,
-                "hyp": segment.hyp,
-                **segment.scores.as_dict(),
-            }
+            segment_dict(
+                segment.link.kind.value,
+                list(segment.link.ref_ids),
+                list(segment.link.hyp_ids),
+                segment.ref,
+                segment.hyp,
+                segment.scores.as_dict(),
+            )
             for segment in system.segments
         ],
         "analysis": system.analysis,

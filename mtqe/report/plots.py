@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from markupsafe import Markup, escape
 
 MAX_POINTS = 1500  # points drawn in a scatter or an alignment map
@@ -40,9 +41,8 @@ def histogram(values: Sequence[float], *, label: str, higher_is_better: bool, bi
     """Distribution of sentence scores over 0-100 (values above 100 go into the last bin)."""
     width, height, left, bottom = 214, 140, 30, 22
     right = 12
-    counts = [0] * bins
-    for value in values:
-        counts[min(max(int(value / (100 / bins)), 0), bins - 1)] += 1
+    positions = np.clip((np.asarray(values, dtype=np.float64) / (100 / bins)).astype(np.int64), 0, bins - 1)
+    counts = np.bincount(positions, minlength=bins).tolist()
     top = max(counts) or 1
     plot_w, plot_h = width - left - right, height - bottom - 18
     bar_w = plot_w / bins
@@ -63,13 +63,14 @@ def along_document(values: Sequence[float], kinds: Sequence[str], *, label: str)
     """A metric along the document (mean per column when there are many links); gaps marked below."""
     width, height, left, bottom = 900, 170, 34, 30
     plot_w, plot_h = width - left - 6, height - bottom - 18
+    values = np.asarray(values, dtype=np.float64)
     count = len(values)
     columns = min(count, MAX_COLUMNS) or 1
     body = [f'<text x="{left}" y="12" class="plot-title">{escape(label)} along the document</text>']
     for c in range(columns):
         start, stop = c * count // columns, max((c + 1) * count // columns, c * count // columns + 1)
         chunk = values[start:stop]
-        mean = sum(chunk) / len(chunk) if chunk else 0.0
+        mean = float(chunk.mean()) if len(chunk) else 0.0
         bar_h = plot_h * min(max(mean, 0.0), 100.0) / 100
         x = left + c * plot_w / columns
         span = f"links {start}-{stop - 1}" if stop - start > 1 else f"link {start}"
@@ -97,11 +98,11 @@ def scatter(xs: Sequence[float], ys: Sequence[float], *, x_label: str, y_label: 
     """y (a score, 0-100) against x (e.g. sentence length), evenly subsampled."""
     width, height, left, bottom = 440, 220, 34, 30
     plot_w, plot_h = width - left - 14, height - bottom - 18
-    x_max = max(xs, default=1) or 1
+    x_max = float(max(xs, default=1)) or 1.0
     body = [f'<text x="{left}" y="12" class="plot-title">{escape(y_label)} by {escape(x_label)}</text>']
     for k in _evenly(len(xs), MAX_POINTS):
-        x = left + plot_w * xs[k] / x_max
-        y = height - bottom - plot_h * min(max(ys[k], 0.0), 100.0) / 100
+        x = left + plot_w * float(xs[k]) / x_max
+        y = height - bottom - plot_h * min(max(float(ys[k]), 0.0), 100.0) / 100
         body.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.2" class="dot"/>')
     ticks = [(0, "0"), (0.5, f"{x_max / 2:.0f}"), (1, f"{x_max:.0f}")]
     body += _axes(left, height - bottom, plot_w, plot_h, x_ticks=ticks, y_max=100)

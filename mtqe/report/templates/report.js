@@ -81,14 +81,14 @@
   function row(sys, i) {
     var kind = KIND_NAMES[sys.kind[i]];
     var tr = el("tr", kind);
-    tr.dataset.index = i;
+    tr.dataset.index = sys.index[i];
     var first = el("td", "num");
     var label = el("label", "row-diff-label");
     label.title = "word differences";
     var box = el("input", "row-diff");
     box.type = "checkbox";
     label.appendChild(box);
-    label.appendChild(document.createTextNode(" " + i));
+    label.appendChild(document.createTextNode(" " + sys.index[i]));
     first.appendChild(label);
     tr.appendChild(first);
     var kindCell = el("td");

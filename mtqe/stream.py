@@ -1,0 +1,152 @@
+"""Line-aligned files of any length, scored chunk by chunk in bounded memory.
+
+Only the per-pair statistics (float64, exact for integer counts) and the six
+sentence scores of each pair stay in memory; the texts pass through in chunks
+to a sink (the CLI writes them to segments.csv and results.json as they
+come). The numbers are exactly those of the in-memory pipeline on the same
+files; the word n-gram analysis, which needs every text at once, is left
+out of streamed results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+import numpy as np
+
+from mtqe import __version__
+from mtqe.analysis import by_length, reference_lengths
+from mtqe.errors import InputError
+from mtqe.evaluate import system_names
+from mtqe.io import LineStream
+from mtqe.metrics import PairScorer, make_metrics
+from mtqe.model import METRICS, CorpusScore, Settings
+from mtqe.report.json import SCHEMA_VERSION, corpus_dict, finding_dict, settings_dict
+from mtqe.report.summary import RANKING_METRIC
+from mtqe.stats import bootstrap_interval
+
+# (index of the chunk's first pair, references, hypotheses, sentence scores pairs x METRICS)
+SegmentSink = Callable[[int, list[str], list[str], np.ndarray], None]
+CHUNK_LINES = 20_000
+_STORED = tuple(m for m in METRICS if m != "chrf")
+
+
+@dataclass(frozen=True)
+class StreamedRun:
+    results: dict[str, Any]  # results.json data; the system's "segments" went to the sink instead
+    scores: np.ndarray  # sentence scores, pairs x METRICS
+    ref_lengths: np.ndarray  # reference words per pair
+
+
+def evaluate_line_aligned(
+    reference: LineStream, hypothesis: LineStream, settings: Settings, sink: SegmentSink
+) -> StreamedRun:
+    stats_parts: dict[str, list[np.ndarray]] = {m: [] for m in _STORED}
+    score_parts: list[np.ndarray] = []
+    length_parts: list[np.ndarray] = []
+    count = 0
+    with PairScorer(settings.language, settings.workers) as scorer:
+        for refs, hyps in _paired_chunks(reference, hypothesis):
+            stats, scores = scorer.score(hyps, refs)
+            for metric in _STORED:  # counts fit in int32; TER's are floats
+                stats_parts[metric].append(stats[metric].astype(np.float64 if metric == "ter" else np.int32))
+            score_parts.append(scores)
+            length_parts.append(reference_lengths(refs))
+            sink(count, refs, hyps, scores)
+            count += len(refs)
+    if count == 0:
+        raise InputError(reference.path, "no lines to score")
+    stats = {m: _concatenate_as_float(stats_parts.pop(m)) for m in _STORED}
+    stats["chrf"] = stats["chrf_pp"][:, :18]  # chrF's statistics are chrF++'s character columns
+    ref_lengths = np.concatenate(length_parts)
+    metrics = make_metrics(settings.language)
+    score = {m: metric.corpus_score for m, metric in metrics.items()}
+    intervals = bootstrap_interval(stats, score, settings.bootstrap, settings.seed)
+    corpus = {
+        m: CorpusScore(
+            score[m](stats[m].sum(axis=0)),
+            intervals[m][0],
+            intervals[m][1],
+            metrics[m].signature(settings.bootstrap, settings.seed),
+        )
+        for m in METRICS
+    }
+    name = system_names([hypothesis.path])[0]
+    lines = list(range(1, count + 1))
+    results = {
+        "schema_version": SCHEMA_VERSION,
+        "mtqe_version": __version__,
+        "settings": settings_dict(settings),
+        "reference": {
+            "path": reference.path,
+            "sha256": reference.sha256,
+            "metadata": [],
+            "sentences": count,
+            **_reading(reference, lines),
+        },
+        "systems": [
+            {
+                "name": name,
+                "path": hypothesis.path,
+                "sha256": hypothesis.sha256,
+                "metadata": [],
+                "sentences": count,
+                **_reading(hypothesis, lines),
+                "counts": {"match": count, "omission": 0, "addition": 0},
+                "corpus": corpus_dict(corpus),
+                "segments": [],
+                "analysis": {"by_length": by_length(ref_lengths, stats, metrics), "ngrams": {}},
+            }
+        ],
+        "ranking": {"metric": RANKING_METRIC, "systems": [name]},
+        "comparisons": [],
+    }
+    return StreamedRun(results, np.concatenate(score_parts), ref_lengths)
+
+
+def _concatenate_as_float(parts: list[np.ndarray]) -> np.ndarray:
+    """One float64 table (what the bootstrap multiplies), freeing the parts as they are copied."""
+    table = np.empty((sum(len(p) for p in parts), parts[0].shape[1]), dtype=np.float64)
+    row = 0
+    while parts:
+        part = parts.pop(0)
+        table[row : row + len(part)] = part
+        row += len(part)
+    return table
+
+
+def _reading(stream: LineStream, lines: list[int]) -> dict[str, Any]:
+    return {
+        "sentence_lines": lines,
+        "encoding": stream.encoding,
+        "findings": [finding_dict(f) for f in stream.findings],
+    }
+
+
+def _lines(stream: LineStream) -> Iterator[str]:
+    for chunk in stream.chunks():
+        for line in chunk:
+            yield line.strip()
+
+
+def _paired_chunks(reference: LineStream, hypothesis: LineStream) -> Iterator[tuple[list[str], list[str]]]:
+    ref_lines, hyp_lines = _lines(reference), _lines(hypothesis)
+    seen = 0
+    while True:
+        refs = list(islice(ref_lines, CHUNK_LINES))
+        hyps = list(islice(hyp_lines, CHUNK_LINES))
+        if len(refs) != len(hyps):
+            ref_total = seen + len(refs) + sum(1 for _ in ref_lines)
+            hyp_total = seen + len(hyps) + sum(1 for _ in hyp_lines)
+            raise InputError(
+                hypothesis.path,
+                f"has {hyp_total} lines but the reference {reference.path} has {ref_total}; "
+                "--aligned needs the same number of lines",
+            )
+        if not refs:
+            return
+        seen += len(refs)
+        yield refs, hyps
