@@ -44,24 +44,17 @@ class StreamedRun:
 def evaluate_line_aligned(
     reference: LineStream, hypothesis: LineStream, settings: Settings, sink: SegmentSink
 ) -> StreamedRun:
-    stats_parts: dict[str, list[np.ndarray]] = {m: [] for m in _STORED}
-    score_parts: list[np.ndarray] = []
-    length_parts: list[np.ndarray] = []
+    tables = _Tables(reference.estimated_lines())
     count = 0
     with PairScorer(settings.language, settings.workers) as scorer:
         for refs, hyps in _paired_chunks(reference, hypothesis):
             stats, scores = scorer.score(hyps, refs)
-            for metric in _STORED:  # counts fit in int32; TER's are floats
-                stats_parts[metric].append(stats[metric].astype(np.float64 if metric == "ter" else np.int32))
-            score_parts.append(scores)
-            length_parts.append(reference_lengths(refs))
+            tables.add(count, stats, scores, reference_lengths(refs))
             sink(count, refs, hyps, scores)
             count += len(refs)
     if count == 0:
         raise InputError(reference.path, "no lines to score")
-    stats = {m: _concatenate_as_float(stats_parts.pop(m)) for m in _STORED}
-    stats["chrf"] = stats["chrf_pp"][:, :18]  # chrF's statistics are chrF++'s character columns
-    ref_lengths = np.concatenate(length_parts)
+    stats, all_scores, ref_lengths = tables.result(count)
     metrics = make_metrics(settings.language)
     score = {m: metric.corpus_score for m, metric in metrics.items()}
     intervals = bootstrap_interval(stats, score, settings.bootstrap, settings.seed)
@@ -104,18 +97,43 @@ def evaluate_line_aligned(
         "ranking": {"metric": RANKING_METRIC, "systems": [name]},
         "comparisons": [],
     }
-    return StreamedRun(results, np.concatenate(score_parts), ref_lengths)
+    return StreamedRun(results, all_scores, ref_lengths)
 
 
-def _concatenate_as_float(parts: list[np.ndarray]) -> np.ndarray:
-    """One float64 table (what the bootstrap multiplies), freeing the parts as they are copied."""
-    table = np.empty((sum(len(p) for p in parts), parts[0].shape[1]), dtype=np.float64)
-    row = 0
-    while parts:
-        part = parts.pop(0)
-        table[row : row + len(part)] = part
-        row += len(part)
-    return table
+class _Tables:
+    """Per-pair statistics (float64, what the bootstrap multiplies), scores and reference lengths,
+    allocated once for the expected number of lines and grown only if there are more."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = max(rows, 1)
+        self.stats: dict[str, np.ndarray] = {}
+        self.scores = np.empty((self.rows, len(METRICS)))
+        self.lengths = np.empty(self.rows, dtype=np.int64)
+
+    def add(self, start: int, stats: dict[str, np.ndarray], scores: np.ndarray, lengths: np.ndarray) -> None:
+        stop = start + len(scores)
+        if stop > self.rows:
+            self._grow(max(stop, 2 * self.rows))
+        for metric in _STORED:
+            if metric not in self.stats:
+                self.stats[metric] = np.empty((self.rows, stats[metric].shape[1]))
+            self.stats[metric][start:stop] = stats[metric]
+        self.scores[start:stop] = scores
+        self.lengths[start:stop] = lengths
+
+    def _grow(self, rows: int) -> None:
+        def grown(table: np.ndarray) -> np.ndarray:
+            bigger = np.empty((rows, *table.shape[1:]), dtype=table.dtype)
+            bigger[: self.rows] = table
+            return bigger
+
+        self.stats = {metric: grown(table) for metric, table in self.stats.items()}
+        self.scores, self.lengths, self.rows = grown(self.scores), grown(self.lengths), rows
+
+    def result(self, count: int) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        stats = {metric: self.stats[metric][:count] for metric in _STORED}
+        stats["chrf"] = stats["chrf_pp"][:, :18]  # chrF's statistics are chrF++'s character columns
+        return {m: stats[m] for m in METRICS}, self.scores[:count], self.lengths[:count]
 
 
 def _reading(stream: LineStream, lines: list[int]) -> dict[str, Any]:

@@ -82,3 +82,14 @@ def test_streamed_files_of_different_lengths_exit_3_and_leave_nothing(tmp_path):
     out = tmp_path / "out"
     assert main(["evaluate", str(ref), str(hyp), "--aligned", "--stream", "-q", "-o", str(out)]) == 3
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_tables_grow_when_the_line_estimate_is_short(tmp_path):
+    """CR-only line endings hide the line count from the quick estimate."""
+    lines = [f"Sentence {k} has a few words in it." for k in range(30)]
+    ref = write(tmp_path / "ref.txt", "\r".join(lines).encode())
+    hyp = write(tmp_path / "hyp.txt", "\r".join(line.replace("few", "couple of") for line in lines).encode())
+    assert LineStream(ref).estimated_lines() == 1
+    for name, extra in (("memory", []), ("stream", ["--stream"])):
+        assert main(["evaluate", str(ref), str(hyp), "--aligned", "-q", "-o", str(tmp_path / name), *extra]) == 0
+    assert (tmp_path / "memory" / "segments.csv").read_bytes() == (tmp_path / "stream" / "segments.csv").read_bytes()
