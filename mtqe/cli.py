@@ -9,7 +9,8 @@ history corrupt, or a run not comparable with its baseline; 70 internal error
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -118,7 +119,7 @@ def evaluate_command(
     )
     if aligned and len(hypotheses) == 1 and (stream or _large(reference, hypotheses[0])):
         with _errors_as_exit_codes():
-            data = _evaluate_streaming(reference, hypotheses[0], settings, encoding, output_dir)
+            data = _evaluate_streaming(reference, hypotheses[0], settings, encoding, output_dir, quiet)
         if not quiet:
             typer.echo(render_summary(data), nl=False)
             typer.echo(f"\nwrote {', '.join(str(output_dir / name) for name in OUTPUTS)} (streamed)")
@@ -279,6 +280,20 @@ def _print_verdict(verdict: Verdict, quiet: bool) -> None:
     typer.echo(f"(* gated; {verdict.units} paired segments; p: one-sided paired bootstrap, Holm-adjusted)")
 
 
+@contextmanager
+def _progress(quiet: bool, total: int, description: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for long runs; nothing when quiet, in CI, or when stderr is not a terminal."""
+    if quiet or os.environ.get("CI") or not sys.stderr.isatty():
+        yield lambda _: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda done: progress.advance(task, done)
+
+
 STREAM_BYTES = 8 * 1024 * 1024  # line-aligned inputs larger than this (about 40,000 lines) are streamed
 
 
@@ -290,13 +305,19 @@ def _large(*paths: Path) -> bool:
 
 
 def _evaluate_streaming(
-    reference: Path, hypothesis: Path, settings: Settings, encoding: str | None, output_dir: Path
+    reference: Path, hypothesis: Path, settings: Settings, encoding: str | None, output_dir: Path, quiet: bool
 ) -> dict:
     ref_stream = LineStream(reference, encoding=encoding, fix_text=settings.fix_text)
     hyp_stream = LineStream(hypothesis, encoding=encoding, fix_text=settings.fix_text)
     outputs = StreamedOutputs(output_dir, system_names([str(hypothesis)])[0])
     try:
-        run = evaluate_line_aligned(ref_stream, hyp_stream, settings, outputs.write)
+        with _progress(quiet, ref_stream.estimated_lines(), "scoring pairs") as advance:
+
+            def sink(start: int, refs: list[str], hyps: list[str], scores) -> None:
+                outputs.write(start, refs, hyps, scores)
+                advance(len(refs))
+
+            run = evaluate_line_aligned(ref_stream, hyp_stream, settings, sink)
         _warn_findings_of([(ref_stream.path, ref_stream.findings), (hyp_stream.path, hyp_stream.findings)])
         system = {**run.results["systems"][0], "segments": outputs.sample(), "segments_total": len(run.scores)}
         shown = {**run.results, "systems": [system]}
