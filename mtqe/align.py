@@ -92,12 +92,12 @@ def pair_lines(ref_count: int, hyp_count: int) -> list[Link]:
 
 
 def _features(text: str) -> Counter[str]:
-    features: Counter[str] = Counter()
+    grams: list[str] = []
     for word in _WORD.findall(text.lower()):
-        features["_" + word] += 1
+        grams.append("_" + word)
         padded = f" {word} "
-        features.update(padded[k : k + 3] for k in range(len(padded) - 2))
-    return features
+        grams.extend(padded[k : k + 3] for k in range(len(padded) - 2))
+    return Counter(grams)
 
 
 def _vectorize(ref: Sequence[str], hyp: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
@@ -208,6 +208,7 @@ def _search(
         kind = np.full(len(columns), -1, dtype=np.int8)
         if i == 0:
             best[columns == 0] = 0.0
+        numerators = dots.row_numerators(i, columns)
         for index, (dr, dh) in enumerate(_TYPES[:-1]):
             if dr > i:
                 continue
@@ -216,7 +217,7 @@ def _search(
             if (dr, dh) == OMIT:
                 step = params.skip * (ref.cum_chars[i] - ref.cum_chars[i - 1])
             else:
-                step = _link_cost(sides, dots, i, columns, dr, dh, params)
+                step = _link_cost(sides, numerators[(dr, dh)], i, columns, dr, dh, params)
             candidate = previous + step
             better = candidate < best
             best[better] = candidate[better]
@@ -275,22 +276,40 @@ class _BandDots:
                 self.prefix[r, 1 : len(row) + 1] = np.cumsum(row)
                 self.prefix[r, len(row) + 1 :] = self.prefix[r, len(row)]
 
-    def block_sum(self, r: int, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
-        """Sum of dot(ref[r], hyp[h]) for h in [start, stop), elementwise."""
+    def row_numerators(self, i: int, columns: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+        """For each link type ending at row i, the summed dot products of its blocks, per column.
+
+        Values where a block would start before the first hypothesis sentence are meaningless;
+        the caller masks them.
+        """
         width = self.prefix.shape[1] - 1
-        # np.minimum/np.maximum: np.clip costs several times more on these short arrays
-        a = np.minimum(np.maximum(start - self.base[r], 0), width)
-        b = np.minimum(np.maximum(stop - self.base[r], 0), width)
-        return self.prefix[r, b] - self.prefix[r, a]
+        gathered: dict[int, list[np.ndarray]] = {}  # r -> prefix at columns - k, k = 0..3
+        for r in range(max(i - 3, 0), i):
+            shifted = columns - self.base[r]
+            gathered[r] = [self.prefix[r, np.minimum(np.maximum(shifted - k, 0), width)] for k in range(4)]
+        numerators = {}
+        for dr, dh in MATCH_TYPES:
+            if dr > i:
+                continue
+            total = 0
+            for r in range(i - dr, i):
+                total = total + (gathered[r][0] - gathered[r][dh])
+            numerators[(dr, dh)] = total
+        return numerators
 
 
 def _link_cost(
-    sides: tuple[_Side, _Side], dots: _BandDots, i: int, columns: np.ndarray, dr: int, dh: int, params: AlignParams
+    sides: tuple[_Side, _Side],
+    numerator: np.ndarray,
+    i: int,
+    columns: np.ndarray,
+    dr: int,
+    dh: int,
+    params: AlignParams,
 ) -> np.ndarray:
     ref, hyp = sides
     valid = columns >= dh
     ends = np.minimum(np.maximum(columns, dh), len(hyp.cum_chars) - 1)  # any index will do where not valid
-    numerator = sum(dots.block_sum(r, ends - dh, ends) for r in range(i - dr, i))
     denominator = np.sqrt(ref.norms[dr][i] * hyp.norms[dh][ends])
     similarity = np.divide(numerator, denominator, out=np.zeros(len(columns)), where=denominator > 0)
     ref_chars = ref.cum_chars[i] - ref.cum_chars[i - dr]  # one reference block per row
