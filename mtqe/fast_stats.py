@@ -100,23 +100,42 @@ def _code_points(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(cache=True)
-def _match_count(a: np.ndarray, b: np.ndarray) -> int:
-    """Sum over distinct keys of min(count in a, count in b); both sorted."""
+def _packed(symbols, max_order, bits, out) -> None:
+    """out[k] = symbols[k : k + max_order] packed, first symbol most significant, 0 past the end."""
+    n = len(symbols)
+    for k in range(n):
+        key = 0
+        for t in range(max_order):
+            key = (key << bits) | (symbols[k + t] if k + t < n else 0)
+        out[k] = key
+
+
+@njit(cache=True)
+def _matches(a, b, shift, mask) -> int:
+    """Sum over distinct n-grams of min(count in a, count in b).
+
+    a and b are sorted packed keys; the n-gram of a key is key >> shift, and
+    it exists only if its last symbol (key >> shift) & mask is not 0.
+    """
     i = j = 0
     total = 0
     while i < len(a) and j < len(b):
-        if a[i] < b[j]:
+        x, y = a[i] >> shift, b[j] >> shift
+        if x & mask == 0:
             i += 1
-        elif a[i] > b[j]:
+        elif y & mask == 0:
+            j += 1
+        elif x < y:
+            i += 1
+        elif x > y:
             j += 1
         else:
-            key = a[i]
             count_a = 0
-            while i < len(a) and a[i] == key:
+            while i < len(a) and (a[i] >> shift) == x:
                 count_a += 1
                 i += 1
             count_b = 0
-            while j < len(b) and b[j] == key:
+            while j < len(b) and (b[j] >> shift) == x:
                 count_b += 1
                 j += 1
             total += min(count_a, count_b)
@@ -128,37 +147,32 @@ def _ngram_stats(ids, offsets, max_order, bits, out) -> None:
     """Per pair and order n: hyp n-grams, ref n-grams, clipped matches (out[p, 3(n-1) : 3n]).
 
     Pair p's hypothesis is ids[offsets[2p] : offsets[2p+1]], its reference the
-    next span. ids are dense (0 < id < 2**bits), so an n-gram packs into one
-    int64 exactly: the caller makes sure bits * max_order <= 62.
+    next span. ids are dense (0 < id < 2**bits), so the max_order symbols from
+    each position pack into one int64 exactly (the caller makes sure
+    bits * max_order <= 62). One sort per side serves every order: lexicographic
+    order of the longest n-grams is also the order of their prefixes.
     """
     longest = 0
     for k in range(len(offsets) - 1):
         longest = max(longest, offsets[k + 1] - offsets[k])
     hyp_keys = np.empty(longest, dtype=np.int64)
     ref_keys = np.empty(longest, dtype=np.int64)
-    hyp_sorted = np.empty(longest, dtype=np.int64)
-    ref_sorted = np.empty(longest, dtype=np.int64)
+    mask = (1 << bits) - 1
     for p in range((len(offsets) - 1) // 2):
         hyp = ids[offsets[2 * p] : offsets[2 * p + 1]]
         ref = ids[offsets[2 * p + 1] : offsets[2 * p + 2]]
-        hyp_keys[: len(hyp)] = hyp
-        ref_keys[: len(ref)] = ref
+        h, r = hyp_keys[: len(hyp)], ref_keys[: len(ref)]
+        _packed(hyp, max_order, bits, h)
+        _packed(ref, max_order, bits, r)
+        h.sort()
+        r.sort()
         for n in range(1, max_order + 1):
             count_hyp = max(len(hyp) - n + 1, 0)
             count_ref = max(len(ref) - n + 1, 0)
-            if n > 1:  # extend each (n-1)-gram by the symbol that follows it
-                for k in range(count_hyp):
-                    hyp_keys[k] = (hyp_keys[k] << bits) | hyp[k + n - 1]
-                for k in range(count_ref):
-                    ref_keys[k] = (ref_keys[k] << bits) | ref[k + n - 1]
             out[p, 3 * (n - 1)] = count_hyp
             out[p, 3 * (n - 1) + 1] = count_ref
             if count_hyp and count_ref:
-                hyp_sorted[:count_hyp] = hyp_keys[:count_hyp]
-                ref_sorted[:count_ref] = ref_keys[:count_ref]
-                hyp_sorted[:count_hyp].sort()
-                ref_sorted[:count_ref].sort()
-                out[p, 3 * (n - 1) + 2] = _match_count(hyp_sorted[:count_hyp], ref_sorted[:count_ref])
+                out[p, 3 * (n - 1) + 2] = _matches(h, r, bits * (max_order - n), mask)
             else:
                 out[p, 3 * (n - 1) + 2] = 0
 
