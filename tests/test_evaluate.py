@@ -94,3 +94,12 @@ def test_several_systems_are_scored_independently(seed_evaluation):
 
 def test_system_names_are_unique():
     assert system_names(["a/x.txt", "b/x.txt", "c/y.en", "d/x.txt"]) == ["x", "x#2", "y", "x#3"]
+
+
+def test_the_public_api_runs_the_pipeline():
+    import mtqe
+
+    reference = mtqe.segment_document(mtqe.read_text(SEED_REF))
+    result = mtqe.evaluate(reference, [mtqe.segment_document(mtqe.read_text(SEED_HYP))], mtqe.Settings(bootstrap=100))
+    assert result.systems[0].corpus["bleu"].score == pytest.approx(51.587, abs=1e-3)
+    assert set(mtqe.__all__) >= {"evaluate", "read_text", "align_sentences", "decide"}
