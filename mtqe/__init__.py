@@ -12,33 +12,32 @@ baseline. The command line (``mtqe``) is a thin layer over these functions::
 
 from __future__ import annotations
 
-import importlib
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
 try:
     __version__ = version("mtqe")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-_EXPORTS = {
-    "read_text": "mtqe.io",
-    "segment_document": "mtqe.segment",
-    "lines_as_sentences": "mtqe.segment",
-    "align_sentences": "mtqe.align",
-    "score_pairs": "mtqe.metrics",
-    "evaluate": "mtqe.evaluate",
-    "Settings": "mtqe.model",
-    "Evaluation": "mtqe.model",
-    "decide": "mtqe.gate",
-    "GateRules": "mtqe.gate",
-}
+# The public API (imported after __version__, which the report writers read).
+from mtqe.align import align_sentences
+from mtqe.evaluate import evaluate
+from mtqe.gate import GateRules, decide
+from mtqe.io import read_text
+from mtqe.metrics import score_pairs
+from mtqe.model import Evaluation, Settings
+from mtqe.segment import lines_as_sentences, segment_document
 
-__all__ = ["__version__", *_EXPORTS]
-
-
-def __getattr__(name: str) -> Any:
-    """Import the public functions on first use, so that ``import mtqe`` stays light."""
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'mtqe' has no attribute {name!r}")
+__all__ = [
+    "Evaluation",
+    "GateRules",
+    "Settings",
+    "__version__",
+    "align_sentences",
+    "decide",
+    "evaluate",
+    "lines_as_sentences",
+    "read_text",
+    "score_pairs",
+    "segment_document",
+]
