@@ -129,6 +129,7 @@ def evaluate_command(
         _warn_findings(documents)
         result = evaluate(documents[0], documents[1:], settings)
         data = evaluation_to_dict(result)
+        _warn_system_notes(data)
         rendered = {
             "report.html": render_html(data),
             "results.json": render_json(data),
@@ -319,6 +320,7 @@ def _evaluate_streaming(
 
             run = evaluate_line_aligned(ref_stream, hyp_stream, settings, sink)
         _warn_findings_of([(ref_stream.path, ref_stream.findings), (hyp_stream.path, hyp_stream.findings)])
+        _warn_system_notes(run.results)
         system = {**run.results["systems"][0], "segments": outputs.sample(), "segments_total": len(run.scores)}
         shown = {**run.results, "systems": [system]}
         html = render_html(shown, overview=Overview(run.scores, run.ref_lengths))
@@ -341,6 +343,17 @@ def _seed_path(relative: str) -> Path:
 def _load(path: Path, settings: Settings, encoding: str | None) -> Document:
     source = read_text(path, encoding=encoding, fix_text=settings.fix_text)
     return lines_as_sentences(source) if settings.aligned else segment_document(source, settings.language)
+
+
+def _warn_system_notes(results: dict) -> None:
+    for system in results["systems"]:
+        notes = system.get("notes", [])
+        for note in notes[:NOTES_PER_FILE]:
+            typer.echo(f"mtqe: note: {system['name']}: {note}", err=True)
+        if len(notes) > NOTES_PER_FILE:
+            typer.echo(
+                f"mtqe: note: {system['name']}: {len(notes) - NOTES_PER_FILE} more notes in the reports", err=True
+            )
 
 
 def _warn_findings(documents: list[Document]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from mtqe.align import align_sentences, pair_lines
 from mtqe.analysis import by_length, ngram_errors, reference_lengths
 from mtqe.errors import InputError
+from mtqe.fast_stats import ter_capped
 from mtqe.metrics import make_metrics, score_pairs
 from mtqe.model import (
     HIGHER_IS_BETTER,
@@ -77,9 +78,23 @@ def score_system(
         for metric, scorer in metrics.items()
     }
     analysis = {"by_length": by_length(reference_lengths(refs), stats, metrics), "ngrams": ngram_errors(refs, hyps)}
+    notes = tuple(capped_ter_notes(refs, hyps))
     return SystemResult(
-        name=name, document=hypothesis, segments=segments, corpus=corpus, analysis=analysis, stats=stats
+        name=name, document=hypothesis, segments=segments, corpus=corpus, analysis=analysis, stats=stats, notes=notes
     )
+
+
+def capped_ter_notes(refs: Sequence[str], hyps: Sequence[str], start: int = 0) -> list[str]:
+    """Notes on the links too long for TER's shift search (see :func:`mtqe.fast_stats.ter_capped`)."""
+    notes = []
+    for k, (ref, hyp) in enumerate(zip(refs, hyps, strict=True), start=start):
+        hyp_words, ref_words = len(hyp.lower().split()), len(ref.lower().split())
+        if ter_capped(hyp_words, ref_words):
+            notes.append(
+                f"link {k}: TER without shifts ({hyp_words} x {ref_words} words is beyond TER's shift search); "
+                "its TER is the plain word edit distance, an upper bound"
+            )
+    return notes
 
 
 def compare_systems(

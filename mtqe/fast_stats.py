@@ -249,14 +249,33 @@ def chrf_stats(hyps: Sequence[str], refs: Sequence[str], word_order: int) -> tup
     return stats, ok
 
 
+TER_MAX_CELLS = 4_000_000  # hypothesis words x reference words beyond which TER's shift search is skipped
+
+
+def ter_capped(hyp_words: int, ref_words: int) -> bool:
+    """Whether a pair is too long for TER's shift search (it would take minutes and gigabytes)."""
+    return hyp_words * ref_words > TER_MAX_CELLS
+
+
 def ter_stats(hyps: Sequence[str], refs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """[edits, reference length] per pair (sacrebleu TER defaults: case-insensitive, tercom tokens)."""
+    """[edits, reference length] per pair (sacrebleu TER defaults: case-insensitive, tercom tokens).
+
+    A pair longer than :data:`TER_MAX_CELLS` allows gets the plain word edit distance, TER without
+    shifts (an upper bound of its edits); the caller reports it.
+    """
     hyp_words = [h.lower().split() for h in hyps]
     ref_words = [r.lower().split() for r in refs]
-    interleaved = [s for pair in zip(hyp_words, ref_words, strict=True) for s in pair]
+    capped = [ter_capped(len(h), len(r)) for h, r in zip(hyp_words, ref_words, strict=True)]
+    interleaved = [
+        s
+        for pair, skip in zip(zip(hyp_words, ref_words, strict=True), capped, strict=True)
+        for s in (([], []) if skip else pair)
+    ]
     ids, offsets = _ids(interleaved)
     edits = np.zeros(len(hyps), dtype=np.int64)
     _ter_batch(ids, offsets, edits)
+    for k in np.flatnonzero(capped):
+        edits[k] = Levenshtein.distance(ref_words[k], hyp_words[k])
     stats = np.empty((len(hyps), 2), dtype=np.float64)
     stats[:, 0] = edits
     stats[:, 1] = [len(r) for r in ref_words]

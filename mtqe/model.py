@@ -131,6 +131,7 @@ class SystemResult:
     segments: tuple[Segment, ...]
     corpus: dict[str, CorpusScore]
     analysis: dict[str, Any] = field(default_factory=dict)  # JSON-ready, see mtqe.analysis
+    notes: tuple[str, ...] = ()  # what the numbers of this system need said about them
     stats: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)  # per-segment rows
 
     def count(self, kind: LinkKind) -> int:

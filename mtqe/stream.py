@@ -20,7 +20,7 @@ import numpy as np
 from mtqe import __version__
 from mtqe.analysis import by_length, reference_lengths
 from mtqe.errors import InputError
-from mtqe.evaluate import system_names
+from mtqe.evaluate import capped_ter_notes, system_names
 from mtqe.io import LineStream
 from mtqe.metrics import PairScorer, make_metrics
 from mtqe.model import METRICS, CorpusScore, Settings
@@ -45,12 +45,14 @@ def evaluate_line_aligned(
     reference: LineStream, hypothesis: LineStream, settings: Settings, sink: SegmentSink
 ) -> StreamedRun:
     tables = _Tables(reference.estimated_lines())
+    notes: list[str] = []
     count = 0
     with PairScorer(settings.language, settings.workers) as scorer:
         for refs, hyps in _paired_chunks(reference, hypothesis):
             stats, scores = scorer.score(hyps, refs)
             tables.add(count, stats, scores, reference_lengths(refs))
             sink(count, refs, hyps, scores)
+            notes += capped_ter_notes(refs, hyps, count)
             count += len(refs)
     if count == 0:
         raise InputError(reference.path, "no lines to score")
@@ -92,6 +94,7 @@ def evaluate_line_aligned(
                 "corpus": corpus_dict(corpus),
                 "segments": [],
                 "analysis": {"by_length": by_length(ref_lengths, stats, metrics), "ngrams": {}},
+                "notes": notes,
             }
         ],
         "ranking": {"metric": RANKING_METRIC, "systems": [name]},

@@ -103,3 +103,28 @@ def test_the_public_api_runs_the_pipeline():
     result = mtqe.evaluate(reference, [mtqe.segment_document(mtqe.read_text(SEED_HYP))], mtqe.Settings(bootstrap=100))
     assert result.systems[0].corpus["bleu"].score == pytest.approx(51.587, abs=1e-3)
     assert set(mtqe.__all__) >= {"evaluate", "read_text", "align_sentences", "decide"}
+
+
+def test_a_pair_too_long_for_ters_shift_search_is_capped_and_said(tmp_path):
+    """A 2,500-word reordered line: TER's shift search would take minutes; mtqe notes the cap instead."""
+    from rapidfuzz.distance import Levenshtein
+
+    from mtqe.fast_stats import TER_MAX_CELLS
+
+    words = [f"w{k % 97}" for k in range(2500)]
+    assert len(words) ** 2 > TER_MAX_CELLS
+    ref_text, hyp_text = " ".join(words), " ".join(words[1250:] + words[:1250])
+    ref = tmp_path / "ref.txt"
+    hyp = tmp_path / "hyp.txt"
+    ref.write_text(f"Short line.\n{ref_text}\n", encoding="utf-8")
+    hyp.write_text(f"Short line.\n{hyp_text}\n", encoding="utf-8")
+    result = evaluate(
+        lines_as_sentences(read_text(ref)), [lines_as_sentences(read_text(hyp))], Settings(aligned=True, bootstrap=100)
+    )
+    system = result.systems[0]
+    assert system.notes == (
+        "link 1: TER without shifts (2500 x 2500 words is beyond TER's shift search); "
+        "its TER is the plain word edit distance, an upper bound",
+    )
+    assert system.segments[1].scores.ter == 100 * (Levenshtein.distance(words, words[1250:] + words[:1250]) / 2500)
+    assert system.segments[0].scores.ter == 0.0

@@ -118,6 +118,7 @@ def _system(system: SystemResult) -> dict[str, Any]:
             for segment in system.segments
         ],
         "analysis": system.analysis,
+        "notes": list(system.notes),
     }
 
 
