@@ -201,3 +201,18 @@ def test_results_without_the_optional_sections_still_render():
     del results["reference"]["sentence_lines"]
     page = render_html(results)
     assert page.count('<tr class="') >= 5 and "Scores by reference sentence length" not in page
+
+
+def test_spreadsheet_formulas_and_bidi_controls_are_made_harmless():
+    evaluation = evaluate_texts(
+        "Plain sentence one.\nPlain sentence two.\nPlain sentence three.\n",
+        '=HYPERLINK("http://evil.example","click") sentence one.\n'
+        "@SUM(A1:A2) two.\nA \u202eeerht ecnetnes\u202c here.\n",
+    )
+    frame = pd.read_csv(io.StringIO(render_csv(evaluation)), keep_default_na=False)
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in frame["hyp"])
+    assert any(cell.startswith("'=HYPERLINK") for cell in frame["hyp"])
+    page = render_html(evaluation_to_dict(evaluation))
+    body = page.split('<script type="application/json"', 1)[0]
+    assert "\u202e" not in body and "\u202c" not in body
+    assert "⟨U+202E⟩" in body and "⟨U+202C⟩" in body

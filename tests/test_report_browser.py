@@ -190,13 +190,14 @@ HOSTILE_LINES = [
     "<!-- <script>alert('comment')</script> -->",
     "<a href=\"javascript:alert('link')\">click</a>",
     "\u2028</script>\u2029<script>alert('separators')</script>",
+    "reversed \u202eelbisivni\u202c text",
 ]
 
 
 def test_hostile_text_is_shown_never_run(browser, tmp_path):
     reference = tmp_path / "ref.txt"
     hypothesis = tmp_path / "hyp.txt"
-    reference.write_text("".join(f"Line {k} of the reference says something.\n" for k in range(8)), encoding="utf-8")
+    reference.write_text("".join(f"Line {k} of the reference says something.\n" for k in range(9)), encoding="utf-8")
     hypothesis.write_text("".join(f"Line {k} {text}\n" for k, text in enumerate(HOSTILE_LINES)), encoding="utf-8")
     assert main(["evaluate", str(reference), str(hypothesis), "-o", str(tmp_path / "out"), "-q"]) == 0
     page = Page(browser, tmp_path / "out" / "report.html")
@@ -209,4 +210,5 @@ def test_hostile_text_is_shown_never_run(browser, tmp_path):
     for text in ("<script>alert('script tag')</script>", "<img src=x onerror=\"alert('img onerror')\">"):
         assert text in shown
     assert page.page.locator("#system-0 table.segments img, #system-0 table.segments svg").count() == 0
+    assert "⟨U+202E⟩" in shown and "\u202e" not in shown  # bidi controls shown, never applied
     page.close()

@@ -1,4 +1,8 @@
-"""segments.csv: one row per link and system, for spreadsheets and pandas."""
+"""segments.csv: one row per link and system, for spreadsheets and pandas.
+
+Cells that a spreadsheet would evaluate as formulas are made inert with a
+leading apostrophe (the OWASP advice against CSV injection).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,27 @@ import pandas as pd
 
 from mtqe.model import METRICS, Evaluation
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 CSV_COLUMNS = ["system", "segment", "kind", "ref_ids", "hyp_ids", "ref", "hyp", *METRICS]
 
 
 def segments_frame(evaluation: Evaluation) -> pd.DataFrame:
     rows = [
         {
-            "system": system.name,
+            "system": spreadsheet_safe(system.name),
             "segment": index,
             "kind": segment.link.kind.value,
             "ref_ids": " ".join(map(str, segment.link.ref_ids)),
             "hyp_ids": " ".join(map(str, segment.link.hyp_ids)),
-            "ref": segment.ref,
-            "hyp": segment.hyp,
+            "ref": spreadsheet_safe(segment.ref),
+            "hyp": spreadsheet_safe(segment.hyp),
             **segment.scores.as_dict(),
         }
         for system in evaluation.systems

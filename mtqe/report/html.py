@@ -15,13 +15,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import numpy as np
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS
 from mtqe.report import plots
@@ -45,6 +46,19 @@ def quality_band(metric: str, value: float | None) -> int | str:
     if HIGHER_IS_BETTER[metric]:
         return next((4 - k for k, limit in enumerate(_BANDS_UP) if value >= limit), 0)
     return next((4 - k for k, limit in enumerate(_BANDS_DOWN) if value <= limit), 0)
+
+
+# Bidirectional embedding, override and isolate controls can reorder what a reader sees
+# (the "Trojan Source" trick); the report shows each as a visible marker instead.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> Markup:
+    """Escaped text with every bidi control shown as a marker such as ⟨U+202E⟩."""
+    escaped = str(escape(text))
+    return Markup(
+        _BIDI_CONTROLS.sub(lambda m: f'<span class="ctl" title="bidi control">⟨U+{ord(m.group()):04X}⟩</span>', escaped)
+    )
 
 
 def render_html(
@@ -119,6 +133,7 @@ def _environment() -> Environment:
     env.globals.update(METRICS=METRICS, LABELS=LABELS, HIGHER_IS_BETTER=HIGHER_IS_BETTER, SERVER_ROWS=SERVER_ROWS)
     env.filters["band"] = lambda value, metric: quality_band(metric, value)
     env.filters["plural"] = _plural
+    env.filters["visible"] = visible
     return env
 
 

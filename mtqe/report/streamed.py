@@ -23,7 +23,7 @@ import pandas as pd
 from mtqe.errors import OutputError
 from mtqe.io import atomic_write_text
 from mtqe.model import METRICS
-from mtqe.report.csv import CSV_COLUMNS
+from mtqe.report.csv import CSV_COLUMNS, spreadsheet_safe
 from mtqe.report.json import render_json, segment_dict
 
 _EMPTY_SEGMENTS = '\n   "segments": [],\n'  # how render_json writes the (single) system's empty list
@@ -60,8 +60,9 @@ class StreamedOutputs:
             text = textwrap.indent(json.dumps(entry, ensure_ascii=False, indent=1, allow_nan=False), " " * 4)
             self._json.write((",\n" if self._count else "") + text)
             self._count += 1
-            rows.append({"system": self.system, "segment": index, "kind": "match", "ref_ids": str(index),
-                         "hyp_ids": str(index), "ref": ref, "hyp": hyp, **values})  # fmt: skip
+            rows.append({"system": spreadsheet_safe(self.system), "segment": index, "kind": "match",
+                         "ref_ids": str(index), "hyp_ids": str(index), "ref": spreadsheet_safe(ref),
+                         "hyp": spreadsheet_safe(hyp), **values})  # fmt: skip
         frame = pd.DataFrame(rows, columns=CSV_COLUMNS)
         frame.to_csv(self._csv, index=False, header=start == 0, lineterminator="\n")
 

@@ -53,20 +53,37 @@
     return node;
   }
 
+  // Bidi controls would reorder what the reader sees; show each as a marker, as the server does.
+  var BIDI = /[\u202a-\u202e\u2066-\u2069]/;
+  function appendText(node, text) {
+    var parts = text.split(/([\u202a-\u202e\u2066-\u2069])/);
+    parts.forEach(function (part) {
+      if (!part) { return; }
+      if (BIDI.test(part)) {
+        var marker = el("span", "ctl", "\u27e8U+" + part.charCodeAt(0).toString(16).toUpperCase() + "\u27e9");
+        marker.title = "bidi control";
+        node.appendChild(marker);
+      } else {
+        node.appendChild(document.createTextNode(part));
+      }
+    });
+    return node;
+  }
+
   function textCell(text, marks, missing) {
     var td = el("td", "text");
     if (!text) {
       td.appendChild(el("span", "missing", missing));
       return td;
     }
-    td.appendChild(el("bdi", "plain", text));
+    td.appendChild(appendText(el("bdi", "plain"), text));
     var marked = el("bdi", "marked");
     words(text).forEach(function (word, k) {
       if (k > 0) { marked.appendChild(document.createTextNode(" ")); }
       if (marks[k] === "eq" || marks[k] === undefined) {
-        marked.appendChild(document.createTextNode(word));
+        appendText(marked, word);
       } else {
-        marked.appendChild(el("span", "w-" + marks[k], word));
+        marked.appendChild(appendText(el("span", "w-" + marks[k]), word));
       }
     });
     td.appendChild(marked);
