@@ -117,12 +117,14 @@ def evaluate_command(
         seed=seed,
         workers=workers or os.cpu_count() or 1,
     )
+    with _errors_as_exit_codes():
+        _refuse_overwriting([reference, *hypotheses], [output_dir / name for name in OUTPUTS])
     if aligned and len(hypotheses) == 1 and (stream or _large(reference, hypotheses[0])):
         with _errors_as_exit_codes():
             data = _evaluate_streaming(reference, hypotheses[0], settings, encoding, output_dir, quiet)
         if not quiet:
-            typer.echo(render_summary(data), nl=False)
-            typer.echo(f"\nwrote {', '.join(str(output_dir / name) for name in OUTPUTS)} (streamed)")
+            _out(render_summary(data), nl=False)
+            _out(f"\nwrote {', '.join(str(output_dir / name) for name in OUTPUTS)} (streamed)")
         return
     with _errors_as_exit_codes():
         documents = [_load(path, settings, encoding) for path in (reference, *hypotheses)]
@@ -138,8 +140,8 @@ def evaluate_command(
         for name in OUTPUTS:
             atomic_write_text(output_dir / name, rendered[name])
     if not quiet:
-        typer.echo(render_summary(data), nl=False)
-        typer.echo(f"\nwrote {', '.join(str(output_dir / name) for name in OUTPUTS)}")
+        _out(render_summary(data), nl=False)
+        _out(f"\nwrote {', '.join(str(output_dir / name) for name in OUTPUTS)}")
 
 
 @app.command("report")
@@ -156,10 +158,11 @@ def report_command(
     """Render report.html again from a saved results.json."""
     target = output or results.with_name("report.html")
     with _errors_as_exit_codes():
+        _refuse_overwriting([results, *([history] if history else [])], [target])
         data = load_results(read_text(results).text, str(results))
         entries = parse_history(read_text(history).text, str(history)) if history else None
         atomic_write_text(target, render_html(data, entries))
-    typer.echo(f"wrote {target}")
+    _out(f"wrote {target}")
 
 
 baseline_app = typer.Typer(help="Save a run as the baseline the CI gate compares with.", no_args_is_help=True)
@@ -176,9 +179,10 @@ def baseline_save_command(
 ) -> None:
     """Save a system's per-segment statistics, settings and signatures as a baseline."""
     with _errors_as_exit_codes():
+        _refuse_overwriting([results], [output])
         run = _run_from(results, system)
         atomic_write_text(output, render_baseline(run))
-    typer.echo(f"wrote {output}: baseline of {run.system}, {len(run.ref_ids)} links")
+    _out(f"wrote {output}: baseline of {run.system}, {len(run.ref_ids)} links")
 
 
 class MissingBaseline(str, Enum):
@@ -219,6 +223,7 @@ def gate_command(
         raise typer.BadParameter("--warn-drop cannot be larger than --fail-drop", param_hint="--warn-drop")
     rules = GateRules(metrics=gated, fail_drop=fail_drop, warn_drop=warn_drop, alpha=alpha, samples=samples, seed=seed)
     with _errors_as_exit_codes():
+        _refuse_overwriting([results, baseline], [markdown, junit, history])
         current = _run_from(results, system)
         if baseline.exists():
             verdict = decide(_load_baseline(baseline), current, rules)
@@ -246,9 +251,10 @@ def history_command(
     """Draw the history of corpus scores as an HTML page."""
     target = output or history.with_name("history.html")
     with _errors_as_exit_codes():
+        _refuse_overwriting([history], [target])
         entries = parse_history(read_text(history).text, str(history))
         atomic_write_text(target, render_history(entries, str(history)))
-    typer.echo(f"wrote {target}: {len(entries)} runs")
+    _out(f"wrote {target}: {len(entries)} runs")
 
 
 def _run_from(results: Path, system: str | None) -> RunStats:
@@ -270,15 +276,15 @@ def _load_baseline(path: Path) -> RunStats:
 def _print_verdict(verdict: Verdict, quiet: bool) -> None:
     for note in verdict.notes:
         typer.echo(f"mtqe: warning: {note}", err=True)
-    typer.echo(f"mtqe gate: {verdict.status.upper()}: {verdict.summary}")
+    _out(f"mtqe gate: {verdict.status.upper()}: {verdict.summary}")
     if quiet or not verdict.metrics:
         return
-    typer.echo(f"\n{'metric':10}{'baseline':>10}{'current':>10}{'change':>10}{'p':>9}  verdict")
+    _out(f"\n{'metric':10}{'baseline':>10}{'current':>10}{'change':>10}{'p':>9}  verdict")
     for v in verdict.metrics:
         label = f"{LABELS[v.metric]} {'↑' if HIGHER_IS_BETTER[v.metric] else '↓'}{' *' if v.gated else ''}"
         p = v.p_adjusted if v.gated else v.p_value
-        typer.echo(f"{label:10}{v.baseline:10.2f}{v.current:10.2f}{v.change:+10.2f}{p:9.3f}  {v.status}")
-    typer.echo(f"(* gated; {verdict.units} paired segments; p: one-sided paired bootstrap, Holm-adjusted)")
+        _out(f"{label:10}{v.baseline:10.2f}{v.current:10.2f}{v.change:+10.2f}{p:9.3f}  {v.status}")
+    _out(f"(* gated; {verdict.units} paired segments; p: one-sided paired bootstrap, Holm-adjusted)")
 
 
 @contextmanager
@@ -329,6 +335,25 @@ def _evaluate_streaming(
         outputs.abort()
         raise
     return run.results
+
+
+def _refuse_overwriting(inputs: list[Path], outputs: list[Path | None]) -> None:
+    """An output that is also an input would destroy the input: refuse before reading anything."""
+    for output in outputs:
+        if output is None:
+            continue
+        for source in inputs:
+            if output.resolve() == source.resolve():
+                raise InputError(str(output), f"is both an input and an output ({source}); write the output elsewhere")
+
+
+def _out(text: str, nl: bool = True) -> None:
+    """Print to stdout; a reader that went away (``| head``) changes nothing else, not even the exit code."""
+    try:
+        typer.echo(text, nl=nl)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the final flush does not fail again
 
 
 def _seed_path(relative: str) -> Path:

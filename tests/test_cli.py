@@ -281,3 +281,43 @@ def test_seed_zero_is_honoured_by_evaluate(tmp_path):
     assert zero["settings"]["seed"] == 0
     assert zero["systems"][0]["corpus"]["chrf"]["signature"].count("seed:0|") == 1
     assert zero["systems"][0]["corpus"]["chrf"]["ci_low"] != default["systems"][0]["corpus"]["chrf"]["ci_low"]
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path):
+    ref = tmp_path / "results.json"
+    ref.write_bytes(SEED_REF.read_bytes())
+    done = run("evaluate", str(ref), str(SEED_HYP), "-o", str(tmp_path), cwd=tmp_path)
+    assert done.returncode == 3 and "is both an input and an output" in done.stderr
+    assert ref.read_bytes() == SEED_REF.read_bytes()
+    assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(tmp_path / "out"), "-q"]) == 0
+    results = tmp_path / "out" / "results.json"
+    assert run("report", str(results), "-o", str(results), cwd=tmp_path).returncode == 3
+    assert run("baseline", "save", str(results), "-o", str(results), cwd=tmp_path).returncode == 3
+    json.loads(results.read_text(encoding="utf-8"))  # untouched
+
+
+def test_output_piped_to_a_closed_reader_keeps_the_exit_code(tmp_path, seed_baseline):
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = (
+        f"{sys.executable} -m mtqe gate {seed_baseline / 'results.json'} -b {seed_baseline / 'base.json'} | head -c 10"
+    )
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_a_c_locale_changes_nothing(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LC_ALL": "C", "LANG": "C"}
+    out = tmp_path / "c"
+    done = subprocess.run(
+        [sys.executable, "-m", "mtqe", "evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(out)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, encoding="utf-8",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(tmp_path / "utf8"), "-q"]) == 0
+    for name in OUTPUTS:
+        assert (out / name).read_bytes() == (tmp_path / "utf8" / name).read_bytes()
