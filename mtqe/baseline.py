@@ -18,7 +18,8 @@ from mtqe.metrics import score_pairs
 from mtqe.model import HIGHER_IS_BETTER, METRICS, RunStats
 
 BASELINE_VERSION = "1"
-COMPARABLE_SETTINGS = ("language", "aligned", "fix_text")
+COMPARABLE_SETTINGS = ("language", "aligned", "fix_text", "normalize")
+_DEFAULTS = {"normalize": "none"}  # settings added after schema 1 was first written
 
 
 def run_from_results(results: dict[str, Any], system: str | None = None, workers: int = 1) -> RunStats:
@@ -30,7 +31,7 @@ def run_from_results(results: dict[str, Any], system: str | None = None, workers
     return RunStats(
         reference_sha256=results["reference"]["sha256"],
         reference_sentences=results["reference"]["sentences"],
-        settings={key: results["settings"].get(key) for key in COMPARABLE_SETTINGS},
+        settings={key: results["settings"].get(key, _DEFAULTS.get(key)) for key in COMPARABLE_SETTINGS},
         signatures={m: chosen["corpus"][m]["signature"] for m in METRICS},
         system=chosen["name"],
         ref_ids=tuple(tuple(s["ref_ids"]) for s in segments),
@@ -84,7 +85,7 @@ def load_baseline(text: str, path: str) -> RunStats:
         run = RunStats(
             reference_sha256=str(data["reference"]["sha256"]),
             reference_sentences=int(data["reference"]["sentences"]),
-            settings={key: data["settings"][key] for key in COMPARABLE_SETTINGS},
+            settings={key: data["settings"].get(key, _DEFAULTS.get(key)) for key in COMPARABLE_SETTINGS},
             signatures={m: str(data["metrics"][m]["signature"]) for m in METRICS},
             system=str(data["system"]),
             ref_ids=ref_ids,

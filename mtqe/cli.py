@@ -53,6 +53,11 @@ app = typer.Typer(
 )
 
 
+class Normalization(str, Enum):
+    none = "none"
+    nfc = "nfc"
+
+
 @app.callback()
 def _root() -> None:
     """Machine-translation quality evaluation: align, score and report."""
@@ -83,6 +88,9 @@ def evaluate_command(
         bool, typer.Option("--aligned", help="Files are line-aligned: pair line k with line k, no segmentation.")
     ] = False,
     fix_text: Annotated[bool, typer.Option("--fix-text", help="Repair mojibake such as 'MÃ©lanie' (ftfy).")] = False,
+    normalize: Annotated[
+        Normalization, typer.Option("--normalize", help="Unicode-normalize the texts before scoring.")
+    ] = Normalization.none,
     language: Annotated[
         str, typer.Option("--lang", help="Language of the documents (sentence splitting, BLEU tokenizer).")
     ] = "en",
@@ -113,6 +121,7 @@ def evaluate_command(
         language=language,
         aligned=aligned,
         fix_text=fix_text,
+        normalize=normalize.value,
         bootstrap=bootstrap,
         seed=seed,
         workers=workers or os.cpu_count() or 1,
@@ -314,8 +323,9 @@ def _large(*paths: Path) -> bool:
 def _evaluate_streaming(
     reference: Path, hypothesis: Path, settings: Settings, encoding: str | None, output_dir: Path, quiet: bool
 ) -> dict:
-    ref_stream = LineStream(reference, encoding=encoding, fix_text=settings.fix_text)
-    hyp_stream = LineStream(hypothesis, encoding=encoding, fix_text=settings.fix_text)
+    nfc = settings.normalize == "nfc"
+    ref_stream = LineStream(reference, encoding=encoding, fix_text=settings.fix_text, normalize=nfc)
+    hyp_stream = LineStream(hypothesis, encoding=encoding, fix_text=settings.fix_text, normalize=nfc)
     outputs = StreamedOutputs(output_dir, system_names([str(hypothesis)])[0])
     try:
         with _progress(quiet, ref_stream.estimated_lines(), "scoring pairs") as advance:
@@ -366,7 +376,7 @@ def _seed_path(relative: str) -> Path:
 
 
 def _load(path: Path, settings: Settings, encoding: str | None) -> Document:
-    source = read_text(path, encoding=encoding, fix_text=settings.fix_text)
+    source = read_text(path, encoding=encoding, fix_text=settings.fix_text, normalize=settings.normalize == "nfc")
     return lines_as_sentences(source) if settings.aligned else segment_document(source, settings.language)
 
 

@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,7 +35,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def read_text(path: str | Path, *, encoding: str | None = None, fix_text: bool = False) -> SourceText:
+def read_text(
+    path: str | Path, *, encoding: str | None = None, fix_text: bool = False, normalize: bool = False
+) -> SourceText:
     """Read and decode one file; raise :class:`InputError` naming it if it cannot be used."""
     name = str(path)
     data = _read_bytes(name)
@@ -45,6 +48,9 @@ def read_text(path: str | Path, *, encoding: str | None = None, fix_text: bool =
         raise InputError(name, "file has no text (only white space)")
     text, mojibake_findings = check_mojibake(text, fix=fix_text)
     findings += mojibake_findings
+    characters = CharacterCheck(normalize)
+    text = "\n".join(characters.lines(text.split("\n"), 1))
+    findings += characters.findings()
     return SourceText(
         path=name,
         text=text,
@@ -114,7 +120,27 @@ def decode_bytes(data: bytes, path: str, *, encoding: str | None = None) -> tupl
     return data.decode(detected), detected, [finding]
 
 
+_WESTERN_SYMBOLS = set("“”‘’‚„–—…•€£¥©®°±·×÷§¶«»¡¿\u00a0")
+
+
+def _looks_western(data: bytes) -> bool:
+    """Mostly ASCII whose other bytes read in cp1252 as letters and common punctuation: Latin-1/cp1252 text.
+
+    Short texts like this fool statistical detectors into CJK multi-byte encodings.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    other = [char for char in text if ord(char) > 127]
+    if not other or len(other) > 0.3 * len(text):
+        return False
+    return all(char.isalpha() or char in _WESTERN_SYMBOLS for char in other)
+
+
 def _detect_encoding(data: bytes) -> str | None:
+    if _looks_western(data):
+        return "cp1252"
     matches = charset_normalizer.from_bytes(data)
     best = matches.best()
     if best is None:
@@ -159,6 +185,61 @@ def check_mojibake(text: str, *, fix: bool) -> tuple[str, list[Finding]]:
             if fix:
                 lines[number - 1] = repaired
     return "\n".join(lines), findings
+
+
+# Characters worth a note: controls other than tab, invisible format characters (zero-width space,
+# joiners, bidi controls, soft hyphen...), and line separators that are not newlines.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]"
+)
+_SEPARATORS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+class CharacterCheck:
+    """Notes on characters a reader cannot see and on text that is not in Unicode NFC; can normalize to NFC."""
+
+    def __init__(self, normalize: bool = False) -> None:
+        self.normalize = normalize
+        self._counts = {"bom": 0, "invisible": 0, "separator": 0, "nfd": 0}
+        self._first: dict[str, tuple[int, str]] = {}
+
+    def lines(self, lines: list[str], first_number: int) -> list[str]:
+        for offset, line in enumerate(lines):
+            number = first_number + offset
+            if "\ufeff" in line:
+                self._note("bom", number, "U+FEFF")
+            for kind, pattern in (("invisible", _INVISIBLE), ("separator", _SEPARATORS)):
+                found = pattern.search(line)
+                if found:
+                    self._note(kind, number, f"U+{ord(found.group()):04X}")
+            if not unicodedata.is_normalized("NFC", line):
+                self._note("nfd", number, "")
+                if self.normalize:
+                    lines[offset] = unicodedata.normalize("NFC", line)
+        return lines
+
+    def _note(self, kind: str, number: int, example: str) -> None:
+        self._counts[kind] += 1
+        self._first.setdefault(kind, (number, example))
+
+    def findings(self) -> list[Finding]:
+        messages = {
+            "bom": "{n} line(s) with a byte-order mark character inside the text (U+FEFF), kept as it is",
+            "invisible": "{n} line(s) with control or invisible characters (the first: {example}), kept as they are",
+            "separator": "{n} line(s) with a line separator that is not a newline (the first: {example}), "
+            "kept inside its line",
+            "nfd": "{n} line(s) not in Unicode NFC (decomposed accents score differently); "
+            + ("normalized to NFC" if self.normalize else "--normalize nfc normalizes them"),
+        }
+        return [
+            Finding(
+                "characters",
+                messages[kind].format(n=self._counts[kind], example=self._first[kind][1]),
+                self._first[kind][0],
+            )
+            for kind in ("bom", "invisible", "separator", "nfd")
+            if self._counts[kind]
+        ]
 
 
 def _mojibake_finding(line: str, repaired: str, number: int, fixed: bool) -> Finding:
@@ -248,8 +329,11 @@ class LineStream:
     ``findings`` are complete once iteration has finished.
     """
 
-    def __init__(self, path: str | Path, *, encoding: str | None = None, fix_text: bool = False) -> None:
+    def __init__(
+        self, path: str | Path, *, encoding: str | None = None, fix_text: bool = False, normalize: bool = False
+    ) -> None:
         self.path = str(path)
+        self._characters = CharacterCheck(normalize)
         self.encoding = encoding or "utf-8"
         self.findings: list[Finding] = []  # complete after iteration, in read_text's order
         self._decoding: list[Finding] = []
@@ -339,7 +423,7 @@ class LineStream:
         if self._mojibake > MAX_STREAM_FINDINGS:
             more = self._mojibake - MAX_STREAM_FINDINGS
             self._text.append(Finding("mojibake", f"{more} more lines with possible mojibake"))
-        self.findings = self._decoding + endings + self._text
+        self.findings = self._decoding + endings + self._text + self._characters.findings()
 
     def _start(self, block: bytes) -> tuple[codecs.IncrementalDecoder, bytes]:
         if self._requested is None:
@@ -384,6 +468,7 @@ class LineStream:
                         self._text.append(_mojibake_finding(line, repaired, self.lines + offset + 1, self._fix))
                     if self._fix:
                         lines[offset] = repaired
+        lines = self._characters.lines(lines, self.lines + 1)
         self.lines += len(lines)
         return lines
 

@@ -145,6 +145,7 @@ class Settings:
     language: str = "en"
     aligned: bool = False  # pair lines one to one instead of segmenting and aligning
     fix_text: bool = False
+    normalize: str = "none"  # "nfc": Unicode-normalize the texts before scoring
     bootstrap: int = 1000
     seed: int = 12345
     workers: int = 1  # processes scoring large inputs (changes speed, never numbers)

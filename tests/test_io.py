@@ -156,3 +156,15 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path, monkeypatch):
         atomic_write_text(target, "new\n")
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("Grüße aus Köln, naive Fassade.\n", "latin-1"),  # short German text that detectors read as Big5
+        ("Привет, как дела? Всё хорошо, спасибо большое.\n", "cp1251"),
+    ],
+)
+def test_legacy_encodings_are_told_apart(tmp_path, text, codec):
+    source = read_text(write(tmp_path, text.encode(codec)))
+    assert source.text == text

@@ -57,6 +57,7 @@ def settings_dict(settings: Settings) -> dict[str, Any]:
         "language": settings.language,
         "aligned": settings.aligned,
         "fix_text": settings.fix_text,
+        "normalize": settings.normalize,
         "bootstrap": settings.bootstrap,
         "seed": settings.seed,
     }

@@ -1,0 +1,143 @@
+"""Awkward inputs from tests/data/cases/<case>/ through the command line: a correct result or one clear line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, ROOT
+
+CASES = DATA / "cases"
+
+
+def evaluate(case: str, *options: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], dict | None]:
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "mtqe", "evaluate", str(CASES / case / "ref.txt"), str(CASES / case / "hyp.txt"),
+         "-o", str(out), "--bootstrap", "100", *options],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    results = json.loads((out / "results.json").read_text(encoding="utf-8")) if done.returncode == 0 else None
+    assert "Traceback" not in done.stderr
+    return done, results
+
+
+def hyps(results: dict) -> list[str]:
+    return [s["hyp"] for s in results["systems"][0]["segments"]]
+
+
+def findings(results: dict, side: str = "systems") -> list[str]:
+    entry = results["systems"][0] if side == "systems" else results["reference"]
+    return [f["kind"] for f in entry["findings"]]
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("no_final_newline", ["The cat sat.", "A dog ran."]),
+        ("cr_only", ["The cat sat.", "A dog ran."]),
+        ("one_char_lines", ["a", "c", ".", "7"]),
+        ("empty_lines", ["First line.", "", "Third one."]),
+        ("unicode_separators", ["One\u2028line with separator.", "Second."]),
+        ("bom_start", ["Hello there.", "General Kenobi."]),
+    ],
+)
+def test_line_handling_in_aligned_mode_keeps_every_line(tmp_path, case, expected):
+    done, results = evaluate(case, "--aligned", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert hyps(results) == expected
+
+
+@pytest.mark.parametrize("case", ["extra_line", "trailing_blank_line"])
+def test_different_line_counts_are_refused_naming_both(tmp_path, case):
+    done, _ = evaluate(case, "--aligned", tmp_path=tmp_path)
+    assert done.returncode == 3
+    [error] = [line for line in done.stderr.splitlines() if line.startswith("mtqe: error:")]
+    assert "has 3 lines but the reference" in error and "has 2" in error
+
+
+def test_a_whitespace_only_hypothesis_is_refused(tmp_path):
+    done, _ = evaluate("whitespace_only", tmp_path=tmp_path)
+    assert done.returncode == 3 and "hyp.txt: file has no text" in done.stderr
+
+
+def test_invalid_utf8_names_file_and_line(tmp_path):
+    done, _ = evaluate("invalid_utf8", tmp_path=tmp_path)
+    assert done.returncode == 3 and "hyp.txt:2: not valid UTF-8" in done.stderr
+
+
+@pytest.mark.parametrize(("case", "kind"), [("latin1", "encoding"), ("cp1252", "encoding"), ("bom_start", "bom")])
+def test_legacy_encodings_are_decoded_and_reported(tmp_path, case, kind):
+    done, results = evaluate(case, tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert kind in findings(results)
+    reference = (CASES / case / "ref.txt").read_text(encoding="utf-8")
+    assert hyps(results)[0][:6] == reference.lstrip("\ufeff")[:6]  # "Grüße", "Mélani", "Hello "
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("bom_middle", "byte-order mark character inside the text"),
+        ("zero_width", "control or invisible characters (the first: U+200B)"),
+        ("unicode_separators", "line separator that is not a newline"),
+        ("nfd", "not in Unicode NFC"),
+    ],
+)
+def test_invisible_and_unusual_characters_are_reported(tmp_path, case, message):
+    done, results = evaluate(case, "--aligned", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    notes = [f["message"] for f in results["systems"][0]["findings"]]
+    assert any(message in note for note in notes), notes
+    assert message in done.stderr
+
+
+def test_nfc_normalization_is_offered_and_changes_the_score(tmp_path):
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "nfc").mkdir()
+    _, plain = evaluate("nfd", "--aligned", tmp_path=tmp_path / "plain")
+    _, normalized = evaluate("nfd", "--aligned", "--normalize", "nfc", tmp_path=tmp_path / "nfc")
+    assert plain["systems"][0]["corpus"]["chrf"]["score"] < 100
+    assert normalized["systems"][0]["corpus"]["chrf"]["score"] == 100
+    assert normalized["settings"]["normalize"] == "nfc"
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_special_files_are_refused(tmp_path, special):
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / "pipe")
+        os.mkfifo(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "mtqe", "evaluate", str(CASES / "cr_only" / "ref.txt"), path, "-o", str(tmp_path / "o")],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 3 and f"{path}: is not a regular file" in done.stderr
+
+
+def test_an_internal_error_exits_70_with_a_hint(tmp_path, monkeypatch):
+    from mtqe import cli
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(cli, "evaluate", broken)
+    code = cli.main(["evaluate", "-o", str(tmp_path / "o"), "-q"])
+    assert code == 70
+
+
+def test_ctrl_c_while_writing_leaves_no_half_file(tmp_path, monkeypatch):
+    from mtqe import cli
+
+    def interrupted(source, target):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    out = tmp_path / "o"
+    assert cli.main(["evaluate", "-o", str(out), "-q"]) == 130
+    assert not out.exists() or [p.name for p in out.iterdir()] == []
