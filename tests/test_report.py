@@ -216,3 +216,17 @@ def test_spreadsheet_formulas_and_bidi_controls_are_made_harmless():
     body = page.split('<script type="application/json"', 1)[0]
     assert "\u202e" not in body and "\u202c" not in body
     assert "⟨U+202E⟩" in body and "⟨U+202C⟩" in body
+
+
+def test_very_long_links_are_shown_without_word_differences():
+    from mtqe.report.diff import MAX_DIFF_WORDS, decode, word_diff
+
+    ref = " ".join(f"w{k}" for k in range(MAX_DIFF_WORDS + 1))
+    diff = word_diff(ref, "w1 w2")
+    assert diff.ops == "" and decode(ref, "w1 w2", diff)[1] == [("w1", "eq"), ("w2", "eq")]
+
+
+def test_summary_lines_never_start_a_ci_workflow_command():
+    results = synthetic_results(3)
+    results["systems"][0]["name"] = "::error file=x::pwned"
+    assert not any(line.startswith("::") for line in render_summary(results).splitlines())

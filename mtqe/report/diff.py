@@ -23,8 +23,13 @@ class WordDiff:
     moved: str  # "4 9;2": reference word indices, then hypothesis word indices, that moved
 
 
+MAX_DIFF_WORDS = 2000  # longer links are shown without word differences (the alignment takes seconds)
+
+
 def word_diff(ref: str, hyp: str) -> WordDiff:
     ref_words, hyp_words = ref.split(), hyp.split()
+    if max(len(ref_words), len(hyp_words)) > MAX_DIFF_WORDS:
+        return WordDiff("", "")
     ops: list[str] = []
     deleted: list[int] = []
     inserted: list[int] = []
@@ -63,8 +68,10 @@ def _take(words: list[str], positions: list[int], budget: Counter[str]) -> list[
 
 
 def decode(ref: str, hyp: str, diff: WordDiff) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(word, mark) lists for both sides; marks are eq, del/ins, sub and mov."""
+    """(word, mark) lists for both sides; marks are eq, del/ins, sub and mov (all eq when not computed)."""
     ref_words, hyp_words = ref.split(), hyp.split()
+    if not diff.ops:
+        return [(word, EQUAL) for word in ref_words], [(word, EQUAL) for word in hyp_words]
     ref_marks: list[str] = []
     hyp_marks: list[str] = []
     for op in diff.ops.split():

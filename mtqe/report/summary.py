@@ -44,7 +44,8 @@ def render_summary(results: dict[str, Any]) -> str:
         lines.append(f"{system['name']}: {links} links ({described})")
     if results.get("comparisons"):
         lines += ["", *render_ranking(results)]
-    return "\n".join(lines) + "\n"
+    # A line starting with "::" is a workflow command to GitHub Actions; file names must not issue one.
+    return "\n".join(" " + line if line.startswith("::") else line for line in lines) + "\n"
 
 
 def render_ranking(results: dict[str, Any]) -> list[str]:
