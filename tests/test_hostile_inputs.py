@@ -141,3 +141,32 @@ def test_ctrl_c_while_writing_leaves_no_half_file(tmp_path, monkeypatch):
     out = tmp_path / "o"
     assert cli.main(["evaluate", "-o", str(out), "-q"]) == 130
     assert not out.exists() or [p.name for p in out.iterdir()] == []
+
+
+def test_huge_lines_and_loops_finish_with_a_note(tmp_path):
+    """A 200,000-token line, a looping hallucination and a 2,000-token reordered segment."""
+    import random
+
+    rng = random.Random(7)
+    words = [f"w{rng.randrange(5000)}" for _ in range(200_000)]
+    shuffled = rng.sample(words, 20_000)
+    loop = " ".join(["and then we said that"] * 3000)
+    ref = tmp_path / "ref.txt"
+    hyp = tmp_path / "hyp.txt"
+    ref.write_text(f"Short line.\n{' '.join(words)}\nWe said that once.\n{' '.join(words[:2000])}\n", encoding="utf-8")
+    hyp.write_text(
+        f"Short line.\n{' '.join(shuffled)}\n{loop}\n{' '.join(words[1000:2000] + words[:1000])}\n", encoding="utf-8"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "mtqe", "evaluate", str(ref), str(hyp), "--aligned", "-o", str(tmp_path / "o"),
+         "--bootstrap", "100"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    results = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
+    assert results["systems"][0]["notes"] == [
+        "link 1: TER without shifts (20000 x 200000 words is beyond TER's shift search); "
+        "its TER is the plain word edit distance, an upper bound"
+    ]
+    assert "TER without shifts" in done.stderr
+    assert all(0 <= s["chrf"] <= 100 for s in results["systems"][0]["segments"])
