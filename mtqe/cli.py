@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -153,13 +153,14 @@ def evaluate_command(
         _out(f"\nwrote {', '.join(str(output_dir / name) for name in OUTPUTS)}")
 
 
+def _html_output(default: str) -> Any:
+    return typer.Option("--output", "-o", help="Where to write the HTML.", show_default=default)
+
+
 @app.command("report")
 def report_command(
     results: Annotated[Path, typer.Argument(metavar="RESULTS", help="A results.json written by mtqe evaluate.")],
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Where to write the HTML.", show_default="report.html beside RESULTS"),
-    ] = None,
+    output: Annotated[Path | None, _html_output("report.html beside RESULTS")] = None,
     history: Annotated[
         Path | None, typer.Option(help="Draw the trend of this gate history (JSON Lines) into the report.")
     ] = None,
@@ -252,10 +253,7 @@ def gate_command(
 @app.command("history")
 def history_command(
     history: Annotated[Path, typer.Argument(metavar="HISTORY", help="A JSON Lines history written by mtqe gate.")],
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Where to write the HTML.", show_default="history.html beside HISTORY"),
-    ] = None,
+    output: Annotated[Path | None, _html_output("history.html beside HISTORY")] = None,
 ) -> None:
     """Draw the history of corpus scores as an HTML page."""
     target = output or history.with_name("history.html")
