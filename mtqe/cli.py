@@ -32,7 +32,7 @@ from mtqe.report.json import evaluation_to_dict, load_results, render_json
 from mtqe.report.streamed import StreamedOutputs
 from mtqe.report.summary import render_summary
 from mtqe.segment import lines_as_sentences, segment_document, supported_languages
-from mtqe.stream import evaluate_line_aligned
+from mtqe.stream import evaluate_line_aligned, paired_chunks
 
 EXIT_BAD_INPUT = 3
 EXIT_INTERNAL = 70
@@ -51,6 +51,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
 )
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 class Normalization(str, Enum):
@@ -108,10 +113,27 @@ def evaluate_command(
             "--stream", help="With --aligned: score chunk by chunk in bounded memory (automatic for large files)."
         ),
     ] = False,
+    engine: Annotated[
+        Engine, typer.Option(help="local, or dask: score line-aligned pairs on a Dask cluster (pip extra 'dask').")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None, typer.Option(help="With --engine dask: the scheduler's address (default: a local cluster).")
+    ] = None,
+    input_table: Annotated[
+        Path | None,
+        typer.Option(
+            "--input", help="With --engine dask: a Parquet or JSON Lines file of pairs (columns ref and hyp)."
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Align each hypothesis to the reference, score every sentence pair and the corpus, write reports."""
     _check_language(language)
+    if engine is Engine.dask or input_table is not None:
+        settings = Settings(language=language, aligned=True, fix_text=fix_text, normalize=normalize.value,
+                            bootstrap=bootstrap, seed=seed, workers=workers or os.cpu_count() or 1)  # fmt: skip
+        _evaluate_on_dask(reference, hypotheses, input_table, scheduler, aligned, settings, encoding, output_dir, quiet)
+        return
     if reference is None:
         reference, hypotheses = _seed_path(SEED_REFERENCE), [_seed_path(SEED_HYPOTHESIS)]
     elif not hypotheses:
@@ -151,6 +173,71 @@ def evaluate_command(
     if not quiet:
         _out(render_summary(data), nl=False)
         _out(f"\nwrote {', '.join(str(output_dir / name) for name in OUTPUTS)}")
+
+
+def _evaluate_on_dask(
+    reference: Path | None,
+    hypotheses: list[Path] | None,
+    input_table: Path | None,
+    scheduler: str | None,
+    aligned: bool,
+    settings: Settings,
+    encoding: str | None,
+    output_dir: Path,
+    quiet: bool,
+) -> None:
+    if input_table is not None and reference is not None:
+        raise typer.BadParameter("give either --input or REFERENCE and HYPOTHESIS, not both", param_hint="--input")
+    if input_table is None and (reference is None or not hypotheses or len(hypotheses) != 1 or not aligned):
+        raise typer.BadParameter(
+            "the Dask engine scores line-aligned pairs: give --aligned REFERENCE HYPOTHESIS, or --input",
+            param_hint="--engine",
+        )
+    try:
+        import distributed
+
+        from mtqe import dask_engine
+    except ImportError:
+        raise typer.BadParameter("needs Dask: pip install -e '.[dask]'", param_hint="--engine") from None
+    outputs = [output_dir / "results.json", output_dir / "report.html"]
+    with _errors_as_exit_codes():
+        inputs = [input_table] if input_table is not None else [reference, *hypotheses]  # type: ignore[list-item]
+        _refuse_overwriting(inputs, outputs)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        if scheduler:
+            client = distributed.Client(scheduler)
+        else:
+            cluster = distributed.LocalCluster(n_workers=settings.workers, threads_per_worker=1, dashboard_address=None)
+            client = distributed.Client(cluster)
+        with client:
+            if input_table is not None:
+                if not input_table.exists():
+                    raise InputError(str(input_table), "no such file")
+                try:
+                    pairs = dask_engine.pairs_from_table(input_table)
+                except (ValueError, OSError) as error:
+                    raise InputError(str(input_table), str(error)) from None
+                source = {"reference": str(input_table), "reference_sha256": "", "hypothesis": str(input_table),
+                          "hypothesis_sha256": "", "system": input_table.stem}  # fmt: skip
+            else:
+                assert reference is not None and hypotheses
+                ref_stream = LineStream(reference, encoding=encoding, fix_text=settings.fix_text)
+                hyp_stream = LineStream(hypotheses[0], encoding=encoding, fix_text=settings.fix_text)
+                pairs = dask_engine.pairs_from_chunks(paired_chunks(ref_stream, hyp_stream))
+                _warn_findings_of([(ref_stream.path, ref_stream.findings), (hyp_stream.path, hyp_stream.findings)])
+                source = {"reference": ref_stream.path, "reference_sha256": ref_stream.sha256,
+                          "hypothesis": hyp_stream.path, "hypothesis_sha256": hyp_stream.sha256,
+                          "system": system_names([hyp_stream.path])[0]}  # fmt: skip
+            run = dask_engine.evaluate_pairs(pairs, settings, output_dir, source)
+        if not scheduler:
+            cluster.close()
+        system = {**run.results["systems"][0], "segments": run.sample, "segments_total": len(run.scores)}
+        html = render_html({**run.results, "systems": [system]}, overview=Overview(run.scores, run.ref_lengths))
+        atomic_write_text(output_dir / "results.json", render_json(run.results))
+        atomic_write_text(output_dir / "report.html", html)
+    if not quiet:
+        _out(render_summary(run.results), nl=False)
+        _out(f"\nwrote {', '.join(str(p) for p in outputs)}, {output_dir / 'segments.parquet'} (Dask)")
 
 
 def _html_output(default: str) -> Any:

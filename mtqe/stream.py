@@ -48,7 +48,7 @@ def evaluate_line_aligned(
     notes: list[str] = []
     count = 0
     with PairScorer(settings.language, settings.workers) as scorer:
-        for refs, hyps in _paired_chunks(reference, hypothesis):
+        for refs, hyps in paired_chunks(reference, hypothesis):
             stats, scores = scorer.score(hyps, refs)
             tables.add(count, stats, scores, reference_lengths(refs))
             sink(count, refs, hyps, scores)
@@ -153,7 +153,7 @@ def _lines(stream: LineStream) -> Iterator[str]:
             yield line.strip()
 
 
-def _paired_chunks(reference: LineStream, hypothesis: LineStream) -> Iterator[tuple[list[str], list[str]]]:
+def paired_chunks(reference: LineStream, hypothesis: LineStream) -> Iterator[tuple[list[str], list[str]]]:
     ref_lines, hyp_lines = _lines(reference), _lines(hypothesis)
     seen = 0
     while True:

@@ -1,0 +1,70 @@
+"""The Dask engine: a local cluster of two workers gives exactly the local numbers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("distributed", reason="the Dask engine is an optional extra: pip install -e '.[dask]'")
+
+import pandas as pd
+
+from mtqe.cli import main
+from tests.tedpairs import load_ted
+
+PAIRS = 100_000
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    refs, hyps = load_ted()
+    folder = tmp_path_factory.mktemp("pairs")
+    ref_lines, hyp_lines = [], []
+    for k in range(PAIRS):
+        tag = f" ({k // len(refs)})"
+        ref_lines.append(refs[k % len(refs)] + tag)
+        hyp_lines.append(hyps[k % len(hyps)] + tag)
+    pd.DataFrame({"ref": ref_lines, "hyp": hyp_lines}).to_parquet(folder / "pairs.parquet")
+    (folder / "ref.txt").write_text("\n".join(ref_lines) + "\n", encoding="utf-8")
+    (folder / "hyp.txt").write_text("\n".join(hyp_lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def results(folder) -> dict:
+    return json.loads((folder / "results.json").read_text(encoding="utf-8"))
+
+
+def test_two_dask_workers_give_exactly_the_local_numbers(corpus, tmp_path):
+    options = ["--bootstrap", "200", "--workers", "2", "-q"]
+    assert main(["evaluate", "--engine", "dask", "--input", str(corpus / "pairs.parquet"), "-o", str(tmp_path / "d"),
+                 *options]) == 0  # fmt: skip
+    assert main(["evaluate", str(corpus / "ref.txt"), str(corpus / "hyp.txt"), "--aligned", "--stream",
+                 "-o", str(tmp_path / "l"), *options]) == 0  # fmt: skip
+    on_dask, local = results(tmp_path / "d"), results(tmp_path / "l")
+    assert on_dask["systems"][0]["corpus"] == local["systems"][0]["corpus"]
+    assert on_dask["systems"][0]["analysis"]["by_length"] == local["systems"][0]["analysis"]["by_length"]
+    assert on_dask["systems"][0]["counts"]["match"] == PAIRS
+    segments = pd.read_parquet(tmp_path / "d" / "segments.parquet").sort_values("segment")
+    streamed = pd.read_csv(tmp_path / "l" / "segments.csv", keep_default_na=False)
+    assert segments["segment"].tolist() == list(range(PAIRS))
+    assert (segments["chrf"].to_numpy() == streamed["chrf"].to_numpy()).all()
+    assert (segments["ter"].to_numpy() == streamed["ter"].to_numpy()).all()
+    page = (tmp_path / "d" / "report.html").read_text(encoding="utf-8")
+    assert "This run was streamed" in page and f"of its {PAIRS} links" in page
+
+
+def test_json_lines_input(tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(
+        "".join(json.dumps({"ref": f"Line {k} of the text.", "hyp": f"Line {k} of a text."}) + "\n" for k in range(50)),
+        encoding="utf-8",
+    )
+    assert main(["evaluate", "--engine", "dask", "--input", str(pairs), "-o", str(tmp_path / "o"), "--workers", "1",
+                 "--bootstrap", "100", "-q"]) == 0  # fmt: skip
+    assert results(tmp_path / "o")["systems"][0]["counts"]["match"] == 50
+
+
+@pytest.mark.parametrize("args", [["evaluate", "--engine", "dask"], ["evaluate", "--engine", "dask", "a.txt", "b.txt"]])
+def test_the_dask_engine_needs_line_aligned_pairs(args, tmp_path):
+    assert main([*args, "-o", str(tmp_path / "o")]) == 2
