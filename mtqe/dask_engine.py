@@ -138,13 +138,14 @@ def _results(
 
 
 def pairs_from_table(path: Path) -> Any:
-    """A Parquet file or directory, or a JSON Lines file, with ref and hyp columns."""
+    """A Parquet file or directory, or a JSON Lines file, with ref and hyp columns (partitions: row groups,
+    or 8 MB blocks of JSON Lines)."""
     import dask.dataframe as dd
 
     if path.suffix in {".jsonl", ".json"}:
-        frame = dd.read_json(str(path), lines=True, blocksize=32_000_000)
-    else:
-        frame = dd.read_parquet(str(path), columns=["ref", "hyp"])
+        frame = dd.read_json(str(path), lines=True, blocksize=8_000_000)  # about 40,000 pairs a partition
+    else:  # one partition per row group: write files with row groups of some 10,000-50,000 pairs
+        frame = dd.read_parquet(str(path), columns=["ref", "hyp"], split_row_groups=True)
     missing = {"ref", "hyp"} - set(frame.columns)
     if missing:
         raise ValueError(f"lacks the column(s) {', '.join(sorted(missing))}")
