@@ -170,3 +170,40 @@ def test_huge_lines_and_loops_finish_with_a_note(tmp_path):
     ]
     assert "TER without shifts" in done.stderr
     assert all(0 <= s["chrf"] <= 100 for s in results["systems"][0]["segments"])
+
+
+def test_encoded_surrogates_never_reach_the_pipeline(tmp_path):
+    """UTF-8 cannot encode a lone surrogate; bytes that try to (ED A0 80) are refused or read as cp1252, said."""
+    hyp = tmp_path / "hyp.txt"
+    hyp.write_bytes(b"A lone surrogate \xed\xa0\x80 here.\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "mtqe", "evaluate", str(CASES / "cr_only" / "ref.txt"), str(hyp), "-o",
+         str(tmp_path / "o")],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "Traceback" not in done.stderr
+    if done.returncode == 0:
+        assert "decoded as cp1252" in done.stderr
+        text = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
+        assert all("\ud800" not in s["hyp"] for s in text["systems"][0]["segments"])
+    else:
+        assert done.returncode == 3 and "hyp.txt:1: not valid UTF-8" in done.stderr
+
+
+def test_a_hypothesis_with_nothing_in_common_is_scored(tmp_path):
+    from mtqe.evaluate import evaluate as evaluate_documents
+    from mtqe.io import read_text
+    from mtqe.model import Settings
+    from mtqe.segment import segment_document
+
+    ref = tmp_path / "ref.txt"
+    hyp = tmp_path / "hyp.txt"
+    ref.write_text("The committee approved the budget.\nIt will be spent on bridges.\n", encoding="utf-8")
+    hyp.write_text("Zebras graze quietly.\nNothing else matters now.\nQuite unrelated!\n", encoding="utf-8")
+    result = evaluate_documents(
+        segment_document(read_text(ref)), [segment_document(read_text(hyp))], Settings(bootstrap=100)
+    )
+    system = result.systems[0]
+    assert [i for s in system.segments for i in s.link.ref_ids] == [0, 1]
+    assert [j for s in system.segments for j in s.link.hyp_ids] == [0, 1, 2]
+    assert system.corpus["bleu"].score < 10 and system.corpus["chrf"].score < 30 and system.corpus["ter"].score > 80
