@@ -20,11 +20,11 @@ import pandas as pd
 
 from mtqe import __version__
 from mtqe.analysis import by_length
+from mtqe.evaluate import corpus_scores
 from mtqe.metrics import make_metrics, score_pairs
-from mtqe.model import METRICS, CorpusScore, Settings
+from mtqe.model import METRICS, Settings
 from mtqe.report.json import SCHEMA_VERSION, corpus_dict, settings_dict
 from mtqe.report.summary import RANKING_METRIC
-from mtqe.stats import bootstrap_interval
 
 STORED = tuple(m for m in METRICS if m != "chrf")  # chrF's statistics are chrF++'s first 18 columns
 SAMPLE = 1000
@@ -100,17 +100,7 @@ def _results(
     stats: dict[str, np.ndarray], ref_lengths: np.ndarray, count: int, settings: Settings, source: dict[str, Any]
 ) -> dict[str, Any]:
     metrics = make_metrics(settings.language)
-    score = {m: metric.corpus_score for m, metric in metrics.items()}
-    intervals = bootstrap_interval(stats, score, settings.bootstrap, settings.seed)
-    corpus = {
-        m: CorpusScore(
-            score[m](stats[m].sum(axis=0)),
-            intervals[m][0],
-            intervals[m][1],
-            metrics[m].signature(settings.bootstrap, settings.seed),
-        )
-        for m in METRICS
-    }
+    corpus = corpus_scores(stats, metrics, settings)
     lines = list(range(1, count + 1))
     document = {"metadata": [], "sentences": count, "sentence_lines": lines, "encoding": "utf-8", "findings": []}
     return {

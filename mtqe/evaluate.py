@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from mtqe.align import align_sentences, pair_lines
 from mtqe.analysis import by_length, ngram_errors, reference_lengths
 from mtqe.errors import InputError
 from mtqe.fast_stats import ter_capped
-from mtqe.metrics import make_metrics, score_pairs
+from mtqe.metrics import Metric, make_metrics, score_pairs
 from mtqe.model import (
     HIGHER_IS_BETTER,
     METRICS,
@@ -65,10 +67,21 @@ def score_system(
         for link, ref, hyp, row in zip(links, refs, hyps, sentence_scores.tolist(), strict=True)
     )
 
-    intervals = bootstrap_interval(
-        stats, {metric: scorer.corpus_score for metric, scorer in metrics.items()}, settings.bootstrap, settings.seed
+    corpus = corpus_scores(stats, metrics, settings)
+    analysis = {"by_length": by_length(reference_lengths(refs), stats, metrics), "ngrams": ngram_errors(refs, hyps)}
+    notes = tuple(capped_ter_notes(refs, hyps))
+    return SystemResult(
+        name=name, document=hypothesis, segments=segments, corpus=corpus, analysis=analysis, stats=stats, notes=notes
     )
-    corpus = {
+
+
+def corpus_scores(
+    stats: dict[str, np.ndarray], metrics: dict[str, Metric], settings: Settings
+) -> dict[str, CorpusScore]:
+    """Each metric's corpus score from summed statistics, its bootstrap interval and its signature."""
+    score = {metric: scorer.corpus_score for metric, scorer in metrics.items()}
+    intervals = bootstrap_interval(stats, score, settings.bootstrap, settings.seed)
+    return {
         metric: CorpusScore(
             score=scorer.corpus_score(stats[metric].sum(axis=0)),
             ci_low=intervals[metric][0],
@@ -77,11 +90,6 @@ def score_system(
         )
         for metric, scorer in metrics.items()
     }
-    analysis = {"by_length": by_length(reference_lengths(refs), stats, metrics), "ngrams": ngram_errors(refs, hyps)}
-    notes = tuple(capped_ter_notes(refs, hyps))
-    return SystemResult(
-        name=name, document=hypothesis, segments=segments, corpus=corpus, analysis=analysis, stats=stats, notes=notes
-    )
 
 
 def capped_ter_notes(refs: Sequence[str], hyps: Sequence[str], start: int = 0) -> list[str]:

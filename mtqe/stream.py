@@ -20,13 +20,12 @@ import numpy as np
 from mtqe import __version__
 from mtqe.analysis import by_length, reference_lengths
 from mtqe.errors import InputError
-from mtqe.evaluate import capped_ter_notes, system_names
+from mtqe.evaluate import capped_ter_notes, corpus_scores, system_names
 from mtqe.io import LineStream
 from mtqe.metrics import PairScorer, make_metrics
-from mtqe.model import METRICS, CorpusScore, Settings
+from mtqe.model import METRICS, Settings
 from mtqe.report.json import SCHEMA_VERSION, corpus_dict, finding_dict, settings_dict
 from mtqe.report.summary import RANKING_METRIC
-from mtqe.stats import bootstrap_interval
 
 # (index of the chunk's first pair, references, hypotheses, sentence scores pairs x METRICS)
 SegmentSink = Callable[[int, list[str], list[str], np.ndarray], None]
@@ -58,17 +57,7 @@ def evaluate_line_aligned(
         raise InputError(reference.path, "no lines to score")
     stats, all_scores, ref_lengths = tables.result(count)
     metrics = make_metrics(settings.language)
-    score = {m: metric.corpus_score for m, metric in metrics.items()}
-    intervals = bootstrap_interval(stats, score, settings.bootstrap, settings.seed)
-    corpus = {
-        m: CorpusScore(
-            score[m](stats[m].sum(axis=0)),
-            intervals[m][0],
-            intervals[m][1],
-            metrics[m].signature(settings.bootstrap, settings.seed),
-        )
-        for m in METRICS
-    }
+    corpus = corpus_scores(stats, metrics, settings)
     name = system_names([hypothesis.path])[0]
     lines = list(range(1, count + 1))
     results = {
