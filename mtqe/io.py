@@ -61,12 +61,8 @@ def read_text(
 
 
 def _read_bytes(path: str) -> bytes:
+    _check_file(path)
     try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(path, "is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(path, "is not a regular file")
         with open(path, "rb") as handle:
             data = handle.read()
     except FileNotFoundError:

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS
 from mtqe.report import plots
 from mtqe.report.diff import WordDiff, decode, word_diff
+from mtqe.report.summary import plural
 
 SERVER_ROWS = 200  # segments per system rendered into the HTML itself
 KIND_CODES = {"match": 0, "omission": 1, "addition": 2}
@@ -132,15 +133,9 @@ def _environment() -> Environment:
     )
     env.globals.update(METRICS=METRICS, LABELS=LABELS, HIGHER_IS_BETTER=HIGHER_IS_BETTER, SERVER_ROWS=SERVER_ROWS)
     env.filters["band"] = lambda value, metric: quality_band(metric, value)
-    env.filters["plural"] = _plural
+    env.filters["plural"] = plural
     env.filters["visible"] = visible
     return env
-
-
-def _plural(count: int, word: str) -> str:
-    if count != 1:
-        word += "es" if word.endswith("ch") else "s"
-    return f"{count} {word}"
 
 
 def _lines(ids: list[int], sentence_lines: list[int]) -> str:

@@ -10,9 +10,8 @@ RANKING_METRIC = "chrf"
 SUMMARY_METRICS = ("bleu", "chrf", "ter")
 
 
-def count_label(count: int, kind: LinkKind) -> str:
+def plural(count: int, word: str) -> str:
     """``1 match``, ``2 matches``, ``0 omissions``."""
-    word = kind.value
     if count != 1:
         word += "es" if word.endswith("ch") else "s"
     return f"{count} {word}"
@@ -40,7 +39,7 @@ def render_summary(results: dict[str, Any]) -> str:
     for system in systems:
         counts = system["counts"]
         links = sum(counts.values())
-        described = ", ".join(count_label(counts[kind.value], kind) for kind in LinkKind)
+        described = ", ".join(plural(counts[kind.value], kind.value) for kind in LinkKind)
         lines.append(f"{system['name']}: {links} links ({described})")
     if results.get("comparisons"):
         lines += ["", *render_ranking(results)]
