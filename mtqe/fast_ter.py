@@ -127,7 +127,7 @@ def _shift_into(words, start, length, target, out) -> None:
     else:
         parts = ((0, start), (start + length, length + target), (start, start + length), (length + target, n))
     for a, b in parts:
-        for position in range(a, b):
+        for position in range(a, min(b, n)):  # Python's slices stop at the end; so must these
             out[k] = words[position]
             k += 1
 

@@ -12,6 +12,8 @@ from tests.conftest import SEED_HYP, SEED_REF
 from tests.helpers import document
 from tests.test_metrics import direct_corpus_scores, direct_sentence_scores
 
+pytestmark = pytest.mark.differential  # run again with numba's bounds checks in CI (tests/test_kernels.py)
+
 
 @pytest.fixture(scope="module")
 def seed_evaluation():

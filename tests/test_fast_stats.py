@@ -14,6 +14,8 @@ from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
 from mtqe import fast_stats
 from mtqe.fast_ter import edits
 
+pytestmark = pytest.mark.differential  # run again with numba's bounds checks in CI (tests/test_kernels.py)
+
 SOUP = [
     *"abcdefghij ABC 0123456789 .,-;:!?'\"()[]{}<>/\\@#$%^&*_+=~`|",
     *["&quot;", "&amp;", "&lt;", "&gt;", "<skipped>", "-\n", "\t", "\u00a0", "  ", "\u2028", "\u3000"],

@@ -9,6 +9,8 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from mtqe.metrics import make_metrics
 from mtqe.stats import bootstrap_interval
 
+pytestmark = pytest.mark.differential  # run again with numba's bounds checks in CI (tests/test_kernels.py)
+
 EDGE_PAIRS = [  # (hypothesis, reference)
     ("", "The reference was not translated at all."),
     ("The system made this up.", ""),
