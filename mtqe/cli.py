@@ -23,7 +23,8 @@ from mtqe.errors import BaselineError, InputError, MtqeError
 from mtqe.evaluate import evaluate, system_names
 from mtqe.gate import GateRules, decide, missing_baseline
 from mtqe.history import history_entry, parse_history, render_entry
-from mtqe.io import LineStream, append_line_locked, atomic_write_text, read_text
+from mtqe.io import TextReader, read_text
+from mtqe.writing import append_line_locked, atomic_write_text
 from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, Document, Finding, RunStats, Settings, Verdict
 from mtqe.report.ci import render_junit, render_markdown
 from mtqe.report.csv import render_csv
@@ -221,8 +222,8 @@ def _evaluate_on_dask(
                           "hypothesis_sha256": "", "system": input_table.stem}  # fmt: skip
             else:
                 assert reference is not None and hypotheses
-                ref_stream = LineStream(reference, encoding=encoding, fix_text=settings.fix_text)
-                hyp_stream = LineStream(hypotheses[0], encoding=encoding, fix_text=settings.fix_text)
+                ref_stream = TextReader(reference, encoding=encoding, fix_text=settings.fix_text)
+                hyp_stream = TextReader(hypotheses[0], encoding=encoding, fix_text=settings.fix_text)
                 pairs = dask_engine.pairs_from_chunks(paired_chunks(ref_stream, hyp_stream))
                 _warn_findings_of([(ref_stream.path, ref_stream.findings), (hyp_stream.path, hyp_stream.findings)])
                 source = {"reference": ref_stream.path, "reference_sha256": ref_stream.sha256,
@@ -409,8 +410,8 @@ def _evaluate_streaming(
     reference: Path, hypothesis: Path, settings: Settings, encoding: str | None, output_dir: Path, quiet: bool
 ) -> dict:
     nfc = settings.normalize == "nfc"
-    ref_stream = LineStream(reference, encoding=encoding, fix_text=settings.fix_text, normalize=nfc)
-    hyp_stream = LineStream(hypothesis, encoding=encoding, fix_text=settings.fix_text, normalize=nfc)
+    ref_stream = TextReader(reference, encoding=encoding, fix_text=settings.fix_text, normalize=nfc)
+    hyp_stream = TextReader(hypothesis, encoding=encoding, fix_text=settings.fix_text, normalize=nfc)
     outputs = StreamedOutputs(output_dir, system_names([str(hypothesis)])[0])
     try:
         with _progress(quiet, ref_stream.estimated_lines(), "scoring pairs") as advance:

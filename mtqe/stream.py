@@ -21,7 +21,7 @@ from mtqe import __version__
 from mtqe.analysis import by_length, reference_lengths
 from mtqe.errors import InputError
 from mtqe.evaluate import capped_ter_notes, corpus_scores, system_names
-from mtqe.io import LineStream
+from mtqe.io import TextReader
 from mtqe.metrics import PairScorer, make_metrics
 from mtqe.model import METRICS, Settings
 from mtqe.report.json import SCHEMA_VERSION, corpus_dict, finding_dict, settings_dict
@@ -41,7 +41,7 @@ class StreamedRun:
 
 
 def evaluate_line_aligned(
-    reference: LineStream, hypothesis: LineStream, settings: Settings, sink: SegmentSink
+    reference: TextReader, hypothesis: TextReader, settings: Settings, sink: SegmentSink
 ) -> StreamedRun:
     tables = _Tables(reference.estimated_lines())
     notes: list[str] = []
@@ -128,7 +128,7 @@ class _Tables:
         return {m: stats[m] for m in METRICS}, self.scores[:count], self.lengths[:count]
 
 
-def _reading(stream: LineStream, lines: list[int]) -> dict[str, Any]:
+def _reading(stream: TextReader, lines: list[int]) -> dict[str, Any]:
     return {
         "sentence_lines": lines,
         "encoding": stream.encoding,
@@ -136,13 +136,13 @@ def _reading(stream: LineStream, lines: list[int]) -> dict[str, Any]:
     }
 
 
-def _lines(stream: LineStream) -> Iterator[str]:
+def _lines(stream: TextReader) -> Iterator[str]:
     for chunk in stream.chunks():
         for line in chunk:
             yield line.strip()
 
 
-def paired_chunks(reference: LineStream, hypothesis: LineStream) -> Iterator[tuple[list[str], list[str]]]:
+def paired_chunks(reference: TextReader, hypothesis: TextReader) -> Iterator[tuple[list[str], list[str]]]:
     ref_lines, hyp_lines = _lines(reference), _lines(hypothesis)
     seen = 0
     while True:

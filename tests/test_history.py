@@ -8,7 +8,7 @@ import pytest
 
 from mtqe.errors import BaselineError
 from mtqe.history import parse_history, render_entry
-from mtqe.io import append_line_locked
+from mtqe.writing import append_line_locked
 
 ENTRY = {"mtqe_history": "1", "commit": "abc", "system": "s", "status": "pass", "scores": {"chrf": 50.0}}
 

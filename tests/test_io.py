@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from mtqe.errors import InputError, OutputError
-from mtqe.io import atomic_write_text, decode_bytes, read_text
+from mtqe.io import read_text
+from mtqe.writing import atomic_write_text
 from tests.conftest import SEED_REF
 
 
@@ -132,7 +133,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
 
 def test_unknown_explicit_encoding_is_an_input_error():
     with pytest.raises(InputError, match="unknown encoding"):
-        decode_bytes(b"abc", "x.txt", encoding="no-such-codec")
+        read_text("x.txt", data=b"abc", encoding="no-such-codec")
 
 
 def test_atomic_write_creates_parents_and_leaves_no_temp_files(tmp_path):

@@ -7,9 +7,10 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mtqe.errors import InputError
 from mtqe.evaluate import evaluate
-from mtqe.io import check_mojibake, normalize_newlines
-from mtqe.model import HIGHER_IS_BETTER, METRICS, Settings, SourceText
+from mtqe.io import read_text
+from mtqe.model import HIGHER_IS_BETTER, METRICS, Settings
 from mtqe.report.html import render_html
 from mtqe.report.json import evaluation_to_dict, render_json
 from mtqe.segment import lines_as_sentences, segment_document
@@ -21,9 +22,10 @@ LINES = st.lists(st.lists(WORDS, max_size=12).map(" ".join), min_size=1, max_siz
 
 
 def as_document(text: str, aligned: bool):
-    text, _ = normalize_newlines(text)
-    text, findings = check_mojibake(text, fix=False)
-    source = SourceText("doc.txt", text, "0" * 64, "utf-8", tuple(findings))
+    try:
+        source = read_text("doc.txt", data=text.encode("utf-8", "surrogatepass"))
+    except InputError:
+        return None  # empty or white space only: refused with a clear error (tested in test_io)
     return lines_as_sentences(source) if aligned else segment_document(source)
 
 
@@ -31,7 +33,7 @@ def as_document(text: str, aligned: bool):
 @given(reference=LINES, hypothesis=LINES, aligned=st.booleans())
 def test_random_documents_never_crash_and_scores_stay_in_range(reference, hypothesis, aligned):
     ref, hyp = as_document(reference, aligned), as_document(hypothesis, aligned)
-    if not ref.sentences or (aligned and len(ref.sentences) != len(hyp.sentences)):
+    if ref is None or hyp is None or not ref.sentences or (aligned and len(ref.sentences) != len(hyp.sentences)):
         return  # refused with a clear error elsewhere (tested in test_cli)
     result = evaluate(ref, [hyp], Settings(aligned=aligned, bootstrap=100))
     for segment in result.systems[0].segments:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from mtqe.cli import main
 from mtqe.errors import InputError
-from mtqe.io import LineStream, read_text
+from mtqe.io import TextReader, read_text
 from mtqe.segment import lines_as_sentences
 from tests.conftest import DATA
 
@@ -19,8 +20,8 @@ def write(path: Path, data: bytes) -> Path:
     return path
 
 
-def streamed_lines(path: Path, block_bytes: int = 7, lines_per_chunk: int = 3) -> tuple[list[str], LineStream]:
-    stream = LineStream(path)
+def streamed_lines(path: Path, block_bytes: int = 7, lines_per_chunk: int = 3) -> tuple[list[str], TextReader]:
+    stream = TextReader(path)
     lines = [line for chunk in stream.chunks(lines_per_chunk, block_bytes) for line in chunk]
     return lines, stream
 
@@ -89,7 +90,42 @@ def test_tables_grow_when_the_line_estimate_is_short(tmp_path):
     lines = [f"Sentence {k} has a few words in it." for k in range(30)]
     ref = write(tmp_path / "ref.txt", "\r".join(lines).encode())
     hyp = write(tmp_path / "hyp.txt", "\r".join(line.replace("few", "couple of") for line in lines).encode())
-    assert LineStream(ref).estimated_lines() == 1
+    assert TextReader(ref).estimated_lines() == 1
     for name, extra in (("memory", []), ("stream", ["--stream"])):
         assert main(["evaluate", str(ref), str(hyp), "--aligned", "-q", "-o", str(tmp_path / name), *extra]) == 0
     assert (tmp_path / "memory" / "segments.csv").read_bytes() == (tmp_path / "stream" / "segments.csv").read_bytes()
+
+
+@pytest.fixture(params=["in memory", "from disk"])
+def block_source(request, monkeypatch):
+    """Files are decoded from memory up to MEMORY_BYTES and block by block from disk above it: test both."""
+    if request.param == "from disk":
+        monkeypatch.setattr("mtqe.io.MEMORY_BYTES", 0)
+    return request.param
+
+
+def test_a_late_legacy_line_is_read_the_same_at_once_and_streamed(tmp_path, block_source):
+    """The encoding is decided from the whole file: a cp1252 line 200,001 lines in, mojibake after it."""
+    lines = [f"Line {k} is plain ASCII text." for k in range(200_000)]
+    lines += ["Mélanie Joly a dit « non » — naïve café.", "MÃ©lanie Joly again", "the end"]
+    path = write(tmp_path / "late.txt", ("\n".join(lines) + "\n").encode("cp1252"))
+    streamed, stream = streamed_lines(path, block_bytes=1 << 16, lines_per_chunk=5_000)
+    source = read_text(path)
+    assert streamed == lines == source.text.split("\n")[:-1]
+    assert stream.encoding == source.encoding == "cp1252"
+    assert stream.findings == list(source.findings)
+    assert [(f.kind, f.line) for f in source.findings] == [("encoding", None), ("mojibake", 200_002)]
+    assert "line 200001" in source.findings[0].message
+    fixed = TextReader(path, fix_text=True)
+    assert [line for chunk in fixed.chunks() for line in chunk][-2] == "Mélanie Joly again"
+
+
+def test_a_late_invalid_byte_is_the_same_error_at_once_and_streamed(tmp_path, block_source):
+    data = codecs.BOM_UTF8 + b"".join(b"line %d\n" % k for k in range(150_000)) + b"bad \xff byte\n"
+    path = write(tmp_path / "bad.txt", data)
+    with pytest.raises(InputError) as at_once:
+        read_text(path)
+    with pytest.raises(InputError) as streamed:
+        streamed_lines(path, block_bytes=1 << 16)
+    assert str(at_once.value) == str(streamed.value)
+    assert at_once.value.line == 150_001 and "byte-order mark" in at_once.value.problem

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from mtqe.errors import OutputError
-from mtqe.io import atomic_write_text
+from mtqe.writing import atomic_write_text
 from mtqe.model import METRICS
 from mtqe.report.csv import CSV_COLUMNS, spreadsheet_safe
 from mtqe.report.json import render_json, segment_dict
