@@ -32,10 +32,6 @@ LENGTH_BUCKETS: tuple[tuple[int, int | None], ...] = (
 TOP_NGRAMS = 15
 
 
-def reference_lengths(refs: Sequence[str]) -> np.ndarray:
-    return np.array([len(ref.split()) for ref in refs], dtype=np.int64)
-
-
 def by_length(lengths: np.ndarray, stats: dict[str, np.ndarray], metrics: dict[str, Metric]) -> list[dict[str, Any]]:
     """Corpus scores of the links whose reference has 0, 1-9, 10-19, ... words (0: additions)."""
     buckets = []

@@ -16,6 +16,7 @@ import numpy as np
 from mtqe.errors import BaselineError
 from mtqe.metrics import score_pairs
 from mtqe.model import HIGHER_IS_BETTER, METRICS, RunStats
+from mtqe.pairstats import DTYPES, PairStats
 
 BASELINE_VERSION = "1"
 COMPARABLE_SETTINGS = ("language", "aligned", "fix_text", "normalize")
@@ -81,7 +82,7 @@ def load_baseline(text: str, path: str) -> RunStats:
     try:
         links = data["links"]
         ref_ids = tuple(tuple(int(i) for i in ids) for ids in links["ref_ids"])
-        stats = {m: _table(links["stats"][m], m, len(ref_ids)) for m in METRICS}
+        stats = _stats(links["stats"], len(ref_ids))
         run = RunStats(
             reference_sha256=str(data["reference"]["sha256"]),
             reference_sentences=int(data["reference"]["sentences"]),
@@ -100,11 +101,16 @@ def load_baseline(text: str, path: str) -> RunStats:
     return run
 
 
-def _table(rows: Any, metric: str, count: int) -> np.ndarray:
-    table = np.asarray(rows, dtype=np.float64 if metric == "ter" else np.int64)
-    if table.ndim != 2 or table.shape[0] != count:
-        raise ValueError(f"{metric} statistics do not have one row per link")
-    return table
+def _stats(tables: Any, count: int) -> PairStats:
+    """The stored tables, checked: one row per link, the right width, and chrF's equal to chrF++'s characters."""
+    loaded = {m: np.asarray(tables[m], dtype=DTYPES.get(m, np.int64)) for m in METRICS}
+    for metric, table in loaded.items():
+        if table.ndim != 2 or table.shape[0] != count:
+            raise ValueError(f"{metric} statistics do not have one row per link")
+    stats = PairStats.from_metrics(loaded)
+    if not np.array_equal(loaded["chrf"], stats["chrf"]):
+        raise ValueError("chrf statistics are not chrf_pp's character columns")
+    return stats
 
 
 def _describe(error: Exception) -> str:

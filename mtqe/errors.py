@@ -1,4 +1,4 @@
-"""Domain errors. The CLI turns each into one line on stderr and an exit code."""
+"""Domain errors. They carry no exit codes: the CLI's one table maps each class to its documented code."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ from __future__ import annotations
 class MtqeError(Exception):
     """Base class of every error mtqe reports to the user."""
 
-    exit_code = 70
+
+class SettingsError(MtqeError, ValueError):
+    """Settings that cannot drive a run (a bootstrap of 0 resamples, an unknown normalization...)."""
+
+
+class EngineError(MtqeError):
+    """The engine cannot run: a Dask scheduler that cannot be reached, an extra that is not installed."""
 
 
 class InputError(MtqeError):
     """A file the user gave cannot be used: missing, unreadable, empty, binary..."""
-
-    exit_code = 3
 
     def __init__(self, path: str, problem: str, line: int | None = None) -> None:
         self.path = path
@@ -25,8 +29,6 @@ class InputError(MtqeError):
 class OutputError(MtqeError):
     """A result cannot be written where the user asked."""
 
-    exit_code = 3
-
     def __init__(self, path: str, problem: str) -> None:
         self.path = path
         super().__init__(f"{path}: {problem}")
@@ -34,8 +36,6 @@ class OutputError(MtqeError):
 
 class BaselineError(MtqeError):
     """A baseline or history file is corrupt, or a run cannot be compared with it."""
-
-    exit_code = 4
 
     def __init__(self, path: str, problem: str, line: int | None = None) -> None:
         self.path = path

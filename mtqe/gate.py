@@ -15,14 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from mtqe.metrics import make_metrics
-from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, MetricVerdict, RunStats, Verdict
-from mtqe.pairing import unit_of_links, unit_stats
+from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, GateStatus, MetricVerdict, RunStats, Verdict
+from mtqe.pairing import unit_of_links
 from mtqe.stats import paired_bootstrap
 
-EXIT_PASS, EXIT_REGRESSION, EXIT_INCOMPARABLE = 0, 1, 4
 _VOLATILE_SIGNATURE_FIELDS = ("version", "bs", "seed")
 
 
@@ -76,19 +72,17 @@ def _fields(signature: str) -> dict[str, str]:
 
 
 def identical(baseline: RunStats, current: RunStats) -> bool:
-    return baseline.ref_ids == current.ref_ids and all(
-        np.array_equal(baseline.stats[m], current.stats[m]) for m in METRICS
-    )
+    return baseline.ref_ids == current.ref_ids and baseline.stats.equals(current.stats)
 
 
 def decide(baseline: RunStats, current: RunStats, rules: GateRules) -> Verdict:
     problems, warnings = comparability(baseline, current)
     if problems:
         return Verdict(
-            "incomparable",
-            EXIT_INCOMPARABLE,
+            GateStatus.INCOMPARABLE,
             "not comparable with the baseline: " + "; ".join(problems),
             notes=tuple(problems + warnings),
+            fails=True,
         )
     if identical(baseline, current):
         unchanged = tuple(
@@ -105,11 +99,13 @@ def decide(baseline: RunStats, current: RunStats, rules: GateRules) -> Verdict:
             for m in METRICS
         )
         units = len(baseline.ref_ids)
-        return Verdict("identical", EXIT_PASS, "identical to the baseline", unchanged, tuple(warnings), units)
+        return Verdict(GateStatus.IDENTICAL, "identical to the baseline", unchanged, tuple(warnings), units)
 
     count, (units_before, units_now) = unit_of_links([baseline.ref_ids, current.ref_ids], baseline.reference_sentences)
-    before = {m: unit_stats(baseline.stats[m], units_before, count) for m in METRICS}
-    now = {m: unit_stats(current.stats[m], units_now, count) for m in METRICS}
+    before = baseline.stats.by_unit(units_before, count)
+    now = current.stats.by_unit(units_now, count)
+    from mtqe.metrics import make_metrics
+
     metrics = make_metrics(current.settings.get("language") or "en")
     score = {m: metrics[m].corpus_score for m in METRICS}
     paired = paired_bootstrap(before, now, score, HIGHER_IS_BETTER, rules.samples, rules.seed)
@@ -136,21 +132,21 @@ def decide(baseline: RunStats, current: RunStats, rules: GateRules) -> Verdict:
     statuses = {v.status for v in verdicts if v.gated}
     gated = [v for v in verdicts if v.gated]
     if count < rules.min_units:
-        overall, code = "inconclusive", EXIT_PASS
+        overall = GateStatus.INCONCLUSIVE
         summary = (
             f"too few segments for a verdict: {count} paired units (at least {rules.min_units} are needed); "
             + "; ".join(_change(v) for v in gated)
         )
     elif "fail" in statuses:
-        overall, code = "fail", EXIT_REGRESSION
+        overall = GateStatus.FAIL
         summary = "regression: " + "; ".join(_change(v, rules.alpha) for v in gated if v.status == "fail")
     elif "warn" in statuses:
-        overall, code = "warn", EXIT_PASS
+        overall = GateStatus.WARN
         summary = "warning: " + "; ".join(_change(v, rules.alpha) for v in gated if v.status == "warn")
     else:
-        overall, code = "pass", EXIT_PASS
+        overall = GateStatus.PASS
         summary = "no regression: " + "; ".join(_change(v, rules.alpha) for v in gated)
-    return Verdict(overall, code, summary, tuple(verdicts), tuple(warnings), count)
+    return Verdict(overall, summary, tuple(verdicts), tuple(warnings), count, fails=overall is GateStatus.FAIL)
 
 
 def _change(verdict: MetricVerdict, alpha: float | None = None) -> str:
@@ -173,4 +169,4 @@ def holm(p_values: dict[str, float]) -> dict[str, float]:
 
 def missing_baseline(path: str, fail: bool) -> Verdict:
     message = f"no baseline at {path}: nothing to compare with; save one with 'mtqe baseline save'"
-    return Verdict("no-baseline", EXIT_INCOMPARABLE if fail else EXIT_PASS, message)
+    return Verdict(GateStatus.NO_BASELINE, message, fails=fail)

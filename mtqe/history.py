@@ -22,7 +22,7 @@ def history_entry(verdict: Verdict, current: RunStats, commit: str | None) -> di
         "commit": commit,
         "system": current.system,
         "reference_sha256": current.reference_sha256,
-        "status": verdict.status,
+        "status": verdict.status.value,
         "units": verdict.units,
         "scores": {m: current.scores[m] for m in METRICS},
         "baseline": {v.metric: v.baseline for v in verdict.metrics},

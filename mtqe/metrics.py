@@ -24,6 +24,7 @@ from sacrebleu.metrics.base import Metric as SacrebleuMetric
 
 from mtqe import fast_stats
 from mtqe.model import METRICS
+from mtqe.pairstats import STORED, PairStats
 
 
 class Metric(Protocol):
@@ -166,7 +167,7 @@ class PairScorer:
             self._pool.shutdown()
             self._pool = None
 
-    def score(self, hyps: Sequence[str], refs: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    def score(self, hyps: Sequence[str], refs: Sequence[str]) -> tuple[PairStats, np.ndarray]:
         """Statistics of every metric (rows per pair) and sentence scores (pairs x metrics, METRICS order)."""
         _check_lengths(hyps, refs)
         if self._pool is None or len(hyps) < PARALLEL_MIN_PAIRS:
@@ -181,26 +182,22 @@ class PairScorer:
                 (self.language for _ in bounds),
             )
         )
-        stats = {name: np.concatenate([part[0][name] for part in parts]) for name in METRICS}
-        return stats, np.concatenate([part[1] for part in parts])
+        return PairStats.concat([part[0] for part in parts]), np.concatenate([part[1] for part in parts])
 
 
 def score_pairs(
     hyps: Sequence[str], refs: Sequence[str], language: str = "en", workers: int = 1
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
+) -> tuple[PairStats, np.ndarray]:
     """Statistics of every metric and sentence scores of one batch (see :class:`PairScorer`)."""
     with PairScorer(language, workers if len(hyps) >= PARALLEL_MIN_PAIRS else 1) as scorer:
         return scorer.score(hyps, refs)
 
 
-def _score_chunk(hyps: list[str], refs: list[str], language: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _score_chunk(hyps: list[str], refs: list[str], language: str) -> tuple[PairStats, np.ndarray]:
     metrics = make_metrics(language)
-    stats: dict[str, np.ndarray] = {}
-    for name in ("chrf_pp", "bleu", "ter", "wer", "cer"):
-        stats[name] = metrics[name].statistics(hyps, refs)
-    # chrF's statistics are chrF++'s character columns (6 orders x [hyp, ref, match])
-    stats["chrf"] = np.ascontiguousarray(stats["chrf_pp"][:, :18]) if hyps else metrics["chrf"].statistics(hyps, refs)
-    stats = {name: stats[name] for name in METRICS}
+    if not hyps:
+        return PairStats.empty(), np.zeros((0, len(METRICS)))
+    stats = PairStats.from_metrics({name: metrics[name].statistics(hyps, refs) for name in STORED})
     scores = np.empty((len(hyps), len(METRICS)), dtype=np.float64)
     for column, name in enumerate(METRICS):
         scores[:, column] = [metrics[name].sentence_score(row) for row in stats[name]]

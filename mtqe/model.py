@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from mtqe.errors import SettingsError
+
+if TYPE_CHECKING:
+    from mtqe.pairstats import PairStats
 
 METRICS: tuple[str, ...] = ("bleu", "chrf", "chrf_pp", "ter", "wer", "cer")
 """Every metric mtqe reports, in report order."""
 
 LABELS: dict[str, str] = {"bleu": "BLEU", "chrf": "chrF", "chrf_pp": "chrF++", "ter": "TER", "wer": "WER", "cer": "CER"}
 """How each metric is written for people."""
+
+RANKING_METRIC = "chrf"
+"""The metric systems are ranked by."""
 
 HIGHER_IS_BETTER: dict[str, bool] = {
     "bleu": True,
@@ -132,23 +138,59 @@ class SystemResult:
     corpus: dict[str, CorpusScore]
     analysis: dict[str, Any] = field(default_factory=dict)  # JSON-ready, see mtqe.analysis
     notes: tuple[str, ...] = ()  # what the numbers of this system need said about them
-    stats: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)  # per-segment rows
+    stats: PairStats | None = field(default=None, compare=False, repr=False)  # per-segment rows
 
     def count(self, kind: LinkKind) -> int:
         return sum(1 for s in self.segments if s.link.kind is kind)
 
 
+class Normalization(str, Enum):
+    """How texts are Unicode-normalized before scoring."""
+
+    NONE = "none"
+    NFC = "nfc"
+
+
+class EngineName(str, Enum):
+    """Where pairs are scored: in memory, streamed chunk by chunk, or on a Dask cluster."""
+
+    MEMORY = "memory"
+    STREAM = "stream"
+    DASK = "dask"
+
+
+MIN_BOOTSTRAP = 100  # fewer resamples cannot place a 95% interval's ends
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Everything that changes the numbers; recorded in results.json."""
+    """Everything that changes the numbers, validated; recorded in results.json (``encoding`` as used, per file)."""
 
     language: str = "en"
     aligned: bool = False  # pair lines one to one instead of segmenting and aligning
-    fix_text: bool = False
-    normalize: str = "none"  # "nfc": Unicode-normalize the texts before scoring
+    fix_text: bool = False  # repair mojibake while reading
+    normalize: Normalization = Normalization.NONE  # NFC: Unicode-normalize the texts while reading
     bootstrap: int = 1000
     seed: int = 12345
-    workers: int = 1  # processes scoring large inputs (changes speed, never numbers)
+    encoding: str | None = None  # decode every input with this encoding instead of deciding per file
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "normalize", Normalization(self.normalize))
+        except ValueError:
+            choices = ", ".join(n.value for n in Normalization)
+            raise SettingsError(f"normalize must be one of {choices}, not {self.normalize!r}") from None
+        for name in ("aligned", "fix_text"):
+            if not isinstance(getattr(self, name), bool):
+                raise SettingsError(f"{name} must be true or false, not {getattr(self, name)!r}")
+        if not isinstance(self.language, str) or not self.language:
+            raise SettingsError(f"language must be a language code such as 'en', not {self.language!r}")
+        if not isinstance(self.bootstrap, int) or isinstance(self.bootstrap, bool) or self.bootstrap < MIN_BOOTSTRAP:
+            raise SettingsError(f"bootstrap must be a whole number of at least {MIN_BOOTSTRAP}, not {self.bootstrap!r}")
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
+            raise SettingsError(f"seed must be a whole number of at least 0, not {self.seed!r}")
+        if self.encoding is not None and (not isinstance(self.encoding, str) or not self.encoding):
+            raise SettingsError(f"encoding must be an encoding name, not {self.encoding!r}")
 
 
 @dataclass(frozen=True)
@@ -193,7 +235,7 @@ class RunStats:
     signatures: dict[str, str]  # per metric
     system: str
     ref_ids: tuple[tuple[int, ...], ...]  # per link
-    stats: dict[str, np.ndarray] = field(compare=False, repr=False)  # per metric, one row per link
+    stats: PairStats = field(compare=False, repr=False)  # one row per link
     scores: dict[str, float] = field(default_factory=dict)  # corpus scores
     versions: dict[str, str] = field(default_factory=dict)  # mtqe, sacrebleu, jiwer
 
@@ -210,11 +252,21 @@ class MetricVerdict:
     status: str  # "pass", "warn", "fail" (gated metrics); "info" otherwise
 
 
+class GateStatus(str, Enum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"  # a significant regression
+    IDENTICAL = "identical"
+    INCONCLUSIVE = "inconclusive"  # too few paired units for a verdict
+    INCOMPARABLE = "incomparable"  # another reference, other settings or signatures
+    NO_BASELINE = "no-baseline"
+
+
 @dataclass(frozen=True)
 class Verdict:
-    status: str  # "pass", "warn", "fail", "identical", "inconclusive", "no-baseline"
-    exit_code: int
+    status: GateStatus
     summary: str
     metrics: tuple[MetricVerdict, ...] = ()
     notes: tuple[str, ...] = ()
     units: int = 0
+    fails: bool = False  # whether this verdict fails the CI job (a regression, incomparable, a required baseline)

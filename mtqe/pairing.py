@@ -5,7 +5,7 @@ reference differently, so their links do not pair one to one. A unit is the
 smallest group of reference sentences that no link of any run crosses; every
 link belongs to exactly one unit (an added sentence, which covers no reference
 sentence, to the unit of the link before it). Summing each run's statistics
-per unit gives paired samples for significance tests.
+per unit (:meth:`mtqe.pairstats.PairStats.by_unit`) gives paired samples for significance tests.
 """
 
 from __future__ import annotations
@@ -47,10 +47,3 @@ def unit_of_links(runs: Sequence[Sequence[RefIds]], reference_sentences: int) ->
         units[units < 0] = first  # additions before the first linked sentence
         assignments.append(units)
     return len(number), assignments
-
-
-def unit_stats(stats: np.ndarray, units: np.ndarray, count: int) -> np.ndarray:
-    """Sum per-link statistics rows into per-unit rows."""
-    totals = np.zeros((count, stats.shape[1]), dtype=stats.dtype)
-    np.add.at(totals, units, stats)
-    return totals

@@ -25,7 +25,7 @@ def atomic_write_text(path: str | Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o666 & ~_current_umask())  # mkstemp makes files private
+        os.chmod(handle.name, file_mode())  # mkstemp makes files private
         os.replace(handle.name, target)
     except BaseException as error:
         Path(handle.name).unlink(missing_ok=True)
@@ -34,10 +34,11 @@ def atomic_write_text(path: str | Path, text: str) -> None:
         raise
 
 
-def _current_umask() -> int:
+def file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (0o666 less the umask); temporaries start private."""
     mask = os.umask(0)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
 
 
 def append_line_locked(path: str | Path, line: str, check: Callable[[str], object]) -> None:

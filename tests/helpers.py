@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from mtqe.evaluate import evaluate
+from mtqe.pipeline import evaluate
 from mtqe.model import Document, Evaluation, Settings, SourceText
 from mtqe.segment import segment_document
 
@@ -87,7 +87,7 @@ def results_of(
     ref: str, hyp: str, *, aligned: bool = False, bootstrap: int = 100, paths=("ref.txt", "hyp.txt")
 ) -> dict:
     """results.json data for two texts, exactly as mtqe evaluate writes it."""
-    from mtqe.report.json import evaluation_to_dict
+    from mtqe.schema import evaluation_to_dict
     from mtqe.segment import lines_as_sentences
 
     def build(text: str, path: str) -> Document:

@@ -5,7 +5,7 @@ from lxml import etree
 
 from mtqe.baseline import run_from_results
 from mtqe.gate import GateRules, decide, missing_baseline
-from mtqe.model import MetricVerdict, Verdict
+from mtqe.model import GateStatus, MetricVerdict, Verdict
 from mtqe.report.ci import render_junit, render_markdown
 from tests.conftest import DATA
 from tests.helpers import results_of
@@ -46,8 +46,9 @@ def test_junit_has_one_test_case_per_metric_and_fails_the_regression(verdicts):
 
 
 def test_junit_strips_characters_xml_cannot_hold():
-    verdict = Verdict("fail", 1, "x", (MetricVerdict("chrf", 50, 40, -10, 0.001, 0.001, True, "fail"),))
-    bad = Verdict("incomparable", 4, "bad \x00\x1b\ud800 chars \ufffe here")
+    metric = MetricVerdict("chrf", 50, 40, -10, 0.001, 0.001, True, "fail")
+    verdict = Verdict(GateStatus.FAIL, "x", (metric,), fails=True)
+    bad = Verdict(GateStatus.INCOMPARABLE, "bad \x00\x1b\ud800 chars \ufffe here", fails=True)
     for v in (verdict, bad):
         SCHEMA.assertValid(etree.fromstring(render_junit(v, GateRules()).encode("utf-8")))
     assert "bad  chars  here" in render_junit(bad, GateRules())

@@ -36,7 +36,7 @@ def ted_baseline():
 
 def test_identical_output_passes_at_once(baseline):
     verdict = decide(baseline, seed_run(), GateRules())
-    assert (verdict.status, verdict.exit_code) == ("identical", 0)
+    assert (verdict.status, verdict.fails) == ("identical", False)
     assert all(v.change == 0 for v in verdict.metrics)
 
 
@@ -45,14 +45,14 @@ def test_one_changed_segment_out_of_300_does_not_fail(ted_baseline):
     changed = list(hyp)
     changed[150] = "Completely unrelated words stand here instead."
     verdict = decide(baseline, run_from_results(results_of(ref, "\n".join(changed) + "\n", aligned=True)), GateRules())
-    assert verdict.exit_code == 0 and verdict.status in {"pass", "warn"}
+    assert not verdict.fails and verdict.status in {"pass", "warn"}
     chrf = next(v for v in verdict.metrics if v.metric == "chrf")
     assert chrf.change < 0 and chrf.p_value > 0.05
 
 
 def test_losing_a_third_of_the_document_fails(baseline):
     verdict = decide(baseline, seed_run(without_paragraphs(SEED_HYP_TEXT, 1, 4)), GateRules())
-    assert (verdict.status, verdict.exit_code) == ("fail", 1)
+    assert (verdict.status, verdict.fails) == ("fail", True)
     chrf = next(v for v in verdict.metrics if v.metric == "chrf")
     assert chrf.change <= -1.0 and chrf.p_adjusted < 0.05
     assert "regression: chrF" in verdict.summary
@@ -62,7 +62,7 @@ def test_losing_one_paragraph_of_25_sentences_warns_but_cannot_be_significant(ba
     """Two omitted sentences out of 25 cost 4 chrF points, but two units are too few to rule out chance."""
     verdict = decide(baseline, seed_run(without_paragraphs(SEED_HYP_TEXT, 4, 4)), GateRules())
     chrf = next(v for v in verdict.metrics if v.metric == "chrf")
-    assert (verdict.status, verdict.exit_code) == ("warn", 0)
+    assert (verdict.status, verdict.fails) == ("warn", False)
     assert chrf.change <= -1.0 and chrf.p_adjusted > 0.05
     assert "not significant" in verdict.summary
 
@@ -71,19 +71,19 @@ def test_a_systematic_loss_fails_in_a_long_document(ted_baseline):
     ref, hyp, baseline = ted_baseline
     worse = [line.lower().replace(",", "").replace(".", "") for line in hyp]
     verdict = decide(baseline, run_from_results(results_of(ref, "\n".join(worse) + "\n", aligned=True)), GateRules())
-    assert (verdict.status, verdict.exit_code) == ("fail", 1)
+    assert (verdict.status, verdict.fails) == ("fail", True)
 
 
 def test_a_gain_passes(baseline):
     worse = seed_run(without_paragraphs(SEED_HYP_TEXT, 1, 4))
     verdict = decide(worse, baseline, GateRules())
-    assert (verdict.status, verdict.exit_code) == ("pass", 0)
+    assert (verdict.status, verdict.fails) == ("pass", False)
 
 
 def test_other_settings_are_not_comparable(baseline):
     aligned = dataclasses.replace(baseline, settings={**baseline.settings, "aligned": True})
     verdict = decide(aligned, baseline, GateRules())
-    assert (verdict.status, verdict.exit_code) == ("incomparable", 4)
+    assert (verdict.status, verdict.fails) == ("incomparable", True)
     assert "setting aligned is False now but True in the baseline" in verdict.summary
 
 
@@ -113,7 +113,7 @@ def test_too_few_segments_give_no_verdict():
     before = run_from_results(results_of(ref, ref, aligned=True))
     after = run_from_results(results_of(ref, "One sentence here.\nNothing alike.\nA third line.\n", aligned=True))
     verdict = decide(before, after, GateRules())
-    assert (verdict.status, verdict.exit_code) == ("inconclusive", 0)
+    assert (verdict.status, verdict.fails) == ("inconclusive", False)
     assert "too few segments for a verdict: 3 paired units" in verdict.summary
 
 

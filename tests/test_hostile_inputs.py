@@ -121,14 +121,14 @@ def test_special_files_are_refused(tmp_path, special):
 
 
 def test_an_internal_error_exits_70_with_a_hint(tmp_path, monkeypatch):
-    from mtqe import cli
+    from mtqe import cli, pipeline
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(cli, "evaluate", broken)
+    monkeypatch.setattr(pipeline, "evaluate", broken)
     code = cli.main(["evaluate", "-o", str(tmp_path / "o"), "-q"])
-    assert code == 70
+    assert code == 70 and not (tmp_path / "o").exists()
 
 
 def test_ctrl_c_while_writing_leaves_no_half_file(tmp_path, monkeypatch):
@@ -191,7 +191,7 @@ def test_encoded_surrogates_never_reach_the_pipeline(tmp_path):
 
 
 def test_a_hypothesis_with_nothing_in_common_is_scored(tmp_path):
-    from mtqe.evaluate import evaluate as evaluate_documents
+    from mtqe.pipeline import evaluate as evaluate_documents
     from mtqe.io import read_text
     from mtqe.model import Settings
     from mtqe.segment import segment_document

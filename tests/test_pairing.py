@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mtqe.pairing import unit_of_links, unit_stats
+from mtqe.pairing import unit_of_links
 
 
 def test_units_are_the_smallest_groups_no_link_crosses():
@@ -24,8 +24,3 @@ def test_one_to_one_runs_keep_one_unit_per_line():
     links = [(i,) for i in range(6)]
     count, (a, b) = unit_of_links([links, links], 6)
     assert count == 6 and a.tolist() == b.tolist() == list(range(6))
-
-
-def test_unit_stats_sum_rows():
-    stats = np.array([[1, 2], [3, 4], [5, 6]], dtype=np.int64)
-    assert unit_stats(stats, np.array([0, 0, 1]), 2).tolist() == [[4, 6], [5, 6]]

@@ -13,7 +13,7 @@ from mtqe.errors import InputError
 from mtqe.model import METRICS
 from mtqe.report.csv import render_csv
 from mtqe.report.html import SERVER_ROWS, embed_json, quality_band, render_html
-from mtqe.report.json import evaluation_to_dict, load_results, render_json
+from mtqe.schema import evaluation_to_dict, load_results, render_json
 from mtqe.report.summary import render_summary
 from tests.conftest import DATA
 from tests.helpers import evaluate_texts, synthetic_results
@@ -175,7 +175,7 @@ def test_seed_report_structure_matches_the_golden_file():
     """Set MTQE_UPDATE_GOLDEN=1 to rewrite tests/data/golden/seed_report.txt after a deliberate change."""
     import os
 
-    from mtqe.evaluate import evaluate
+    from mtqe.pipeline import evaluate
     from mtqe.io import read_text
     from mtqe.model import Settings
     from mtqe.segment import segment_document

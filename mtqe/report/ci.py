@@ -56,9 +56,9 @@ def render_junit(verdict: Verdict, rules: GateRules) -> str:
     failures = errors = 0
     if verdict.status in {"incomparable", "no-baseline"}:
         case = ET.SubElement(suite, "testcase", classname="mtqe.gate", name="baseline", time="0")
-        if verdict.exit_code != 0:
+        if verdict.fails:
             errors += 1
-            ET.SubElement(case, "error", message=_clean(verdict.summary), type=verdict.status)
+            ET.SubElement(case, "error", message=_clean(verdict.summary), type=verdict.status.value)
         else:
             ET.SubElement(case, "system-out").text = _clean(verdict.summary)
         cases = 1

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, LinkKind
+from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, RANKING_METRIC, LinkKind
 
-RANKING_METRIC = "chrf"
 SUMMARY_METRICS = ("bleu", "chrf", "ter")
 
 

@@ -1,21 +1,21 @@
-"""The pure pipeline: documents -> aligned, scored :class:`~mtqe.model.Evaluation`."""
+"""The pure pipeline: documents -> aligned, scored :class:`~mtqe.model.Evaluation`.
+
+Each hypothesis is linked to the reference (aligned, or paired line by line),
+its pairs are scored by an engine (:mod:`mtqe.engine`, in memory by default)
+and summarized by the tail every engine shares.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from mtqe.align import align_sentences, pair_lines
-from mtqe.analysis import by_length, ngram_errors, reference_lengths
+from mtqe.engine import Engine, MemoryEngine, PairChunk, summarize
 from mtqe.errors import InputError
-from mtqe.fast_stats import ter_capped
-from mtqe.metrics import Metric, make_metrics, score_pairs
 from mtqe.model import (
     HIGHER_IS_BETTER,
     METRICS,
-    CorpusScore,
     Document,
     Evaluation,
     Link,
@@ -26,20 +26,36 @@ from mtqe.model import (
     SystemComparison,
     SystemResult,
 )
-from mtqe.pairing import unit_of_links, unit_stats
-from mtqe.stats import approximate_randomization, bootstrap_interval, paired_bootstrap
+from mtqe.pairing import unit_of_links
+from mtqe.stats import approximate_randomization, paired_bootstrap
 
 
-def evaluate(reference: Document, hypotheses: Sequence[Document], settings: Settings) -> Evaluation:
+def evaluate(
+    reference: Document, hypotheses: Sequence[Document], settings: Settings, engine: Engine | None = None
+) -> Evaluation:
     """Align each hypothesis to the reference and score every link and the corpus."""
     if not reference.sentences:
         raise InputError(reference.path, "no sentences to score (only metadata lines)")
+    engine = engine or MemoryEngine()
     systems = []
     for name, hypothesis in zip(system_names([h.path for h in hypotheses]), hypotheses, strict=True):
         links = link_documents(reference, hypothesis, aligned=settings.aligned)
-        systems.append(score_system(name, reference, hypothesis, links, settings))
+        systems.append(score_system(name, reference, hypothesis, links, settings, engine))
     comparisons = compare_systems(systems, len(reference.sentences), settings)
     return Evaluation(reference=reference, systems=tuple(systems), settings=settings, comparisons=comparisons)
+
+
+class PairList:
+    """Pairs already in memory, as one chunk."""
+
+    def __init__(self, refs: list[str], hyps: list[str]) -> None:
+        self.refs, self.hyps = refs, hyps
+
+    def chunks(self) -> Iterator[PairChunk]:
+        yield self.refs, self.hyps
+
+    def expected_pairs(self) -> int:
+        return len(self.refs)
 
 
 def link_documents(reference: Document, hypothesis: Document, *, aligned: bool) -> list[Link]:
@@ -56,53 +72,30 @@ def link_documents(reference: Document, hypothesis: Document, *, aligned: bool) 
 
 
 def score_system(
-    name: str, reference: Document, hypothesis: Document, links: Sequence[Link], settings: Settings
+    name: str,
+    reference: Document,
+    hypothesis: Document,
+    links: Sequence[Link],
+    settings: Settings,
+    engine: Engine | None = None,
 ) -> SystemResult:
     refs = [" ".join(reference.sentences[i].text for i in link.ref_ids) for link in links]
     hyps = [" ".join(hypothesis.sentences[j].text for j in link.hyp_ids) for link in links]
-    metrics = make_metrics(settings.language)
-    stats, sentence_scores = score_pairs(hyps, refs, settings.language, settings.workers)
+    scored = (engine or MemoryEngine()).score(PairList(refs, hyps), settings)
+    summary = summarize(scored, settings, (refs, hyps))
     segments = tuple(
         Segment(link=link, ref=ref, hyp=hyp, scores=SegmentScores(*row))
-        for link, ref, hyp, row in zip(links, refs, hyps, sentence_scores.tolist(), strict=True)
+        for link, ref, hyp, row in zip(links, refs, hyps, scored.scores.tolist(), strict=True)
     )
-
-    corpus = corpus_scores(stats, metrics, settings)
-    analysis = {"by_length": by_length(reference_lengths(refs), stats, metrics), "ngrams": ngram_errors(refs, hyps)}
-    notes = tuple(capped_ter_notes(refs, hyps))
     return SystemResult(
-        name=name, document=hypothesis, segments=segments, corpus=corpus, analysis=analysis, stats=stats, notes=notes
+        name=name,
+        document=hypothesis,
+        segments=segments,
+        corpus=summary.corpus,
+        analysis=summary.analysis,
+        stats=scored.stats,
+        notes=summary.notes,
     )
-
-
-def corpus_scores(
-    stats: dict[str, np.ndarray], metrics: dict[str, Metric], settings: Settings
-) -> dict[str, CorpusScore]:
-    """Each metric's corpus score from summed statistics, its bootstrap interval and its signature."""
-    score = {metric: scorer.corpus_score for metric, scorer in metrics.items()}
-    intervals = bootstrap_interval(stats, score, settings.bootstrap, settings.seed)
-    return {
-        metric: CorpusScore(
-            score=scorer.corpus_score(stats[metric].sum(axis=0)),
-            ci_low=intervals[metric][0],
-            ci_high=intervals[metric][1],
-            signature=scorer.signature(settings.bootstrap, settings.seed),
-        )
-        for metric, scorer in metrics.items()
-    }
-
-
-def capped_ter_notes(refs: Sequence[str], hyps: Sequence[str], start: int = 0) -> list[str]:
-    """Notes on the links too long for TER's shift search (see :func:`mtqe.fast_stats.ter_capped`)."""
-    notes = []
-    for k, (ref, hyp) in enumerate(zip(refs, hyps, strict=True), start=start):
-        hyp_words, ref_words = len(hyp.lower().split()), len(ref.lower().split())
-        if ter_capped(hyp_words, ref_words):
-            notes.append(
-                f"link {k}: TER without shifts ({hyp_words} x {ref_words} words is beyond TER's shift search); "
-                "its TER is the plain word edit distance, an upper bound"
-            )
-    return notes
 
 
 def compare_systems(
@@ -114,10 +107,9 @@ def compare_systems(
     count, assignments = unit_of_links(
         [[s.link.ref_ids for s in system.segments] for system in systems], reference_sentences
     )
-    per_unit = [
-        {m: unit_stats(system.stats[m], units, count) for m in METRICS}
-        for system, units in zip(systems, assignments, strict=True)
-    ]
+    per_unit = [system.stats.by_unit(units, count) for system, units in zip(systems, assignments, strict=True)]
+    from mtqe.metrics import make_metrics
+
     metrics = make_metrics(settings.language)
     score = {m: metrics[m].corpus_score for m in METRICS}
     comparisons = []

@@ -4,7 +4,7 @@ import pytest
 from sacrebleu.metrics import BLEU
 
 from mtqe.errors import InputError
-from mtqe.evaluate import evaluate, system_names
+from mtqe.pipeline import evaluate, system_names
 from mtqe.io import read_text
 from mtqe.model import METRICS, LinkKind, Settings
 from mtqe.segment import lines_as_sentences, segment_document

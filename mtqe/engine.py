@@ -1,0 +1,186 @@
+"""Engines: pairs in, per-pair statistics and sentence scores out; and the one tail every run shares.
+
+An engine scores the pairs of a :class:`PairSource` (chunks of references
+and hypotheses) and returns :class:`Scored`: the per-pair sufficient
+statistics, the six sentence scores and each reference's length, plus the
+notes scoring needs said. The local engines score in this process or in
+worker processes (:class:`~mtqe.metrics.PairScorer`); the Dask engine
+(:mod:`mtqe.dask_engine`) on a cluster. Whatever the engine, :func:`summarize`
+turns its output into corpus scores, intervals and analyses, so no engine can
+compute them differently or forget a setting.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+
+from mtqe.model import METRICS, CorpusScore, EngineName, Settings
+from mtqe.pairstats import DTYPES, STORED, WIDTHS, PairStats
+
+PairChunk = tuple[list[str], list[str]]  # (references, hypotheses) of consecutive pairs
+SegmentSink = Callable[[int, list[str], list[str], np.ndarray], None]  # (first index, refs, hyps, scores)
+
+
+class PairSource(Protocol):
+    """Where pairs come from: chunks in order, and the number of pairs expected (0 if unknown)."""
+
+    def chunks(self) -> Iterator[PairChunk]: ...
+
+    def expected_pairs(self) -> int: ...
+
+
+@dataclass(frozen=True, eq=False)
+class Scored:
+    stats: PairStats
+    scores: np.ndarray  # pairs x METRICS
+    ref_lengths: np.ndarray  # reference words per pair
+    notes: tuple[str, ...] = ()
+    sample: tuple[dict[str, Any], ...] = ()  # links kept for the report by an engine that keeps no texts
+
+    @property
+    def pairs(self) -> int:
+        return len(self.scores)
+
+
+class Engine(Protocol):
+    name: EngineName
+
+    def score(self, source: PairSource, settings: Settings, sink: SegmentSink | None = None) -> Scored: ...
+
+
+class LocalEngine:
+    """Scores chunk by chunk in this process, or in ``workers`` processes (0: one per core) for large chunks."""
+
+    name: ClassVar[EngineName] = EngineName.MEMORY
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers or os.cpu_count() or 1
+
+    def score(self, source: PairSource, settings: Settings, sink: SegmentSink | None = None) -> Scored:
+        from mtqe.metrics import PairScorer
+
+        tables = _Tables(source.expected_pairs())
+        notes: list[str] = []
+        with PairScorer(settings.language, self.workers) as scorer:
+            for refs, hyps in source.chunks():
+                stats, scores = scorer.score(hyps, refs)
+                start = tables.count
+                tables.add(stats, scores, reference_lengths(refs))
+                notes += capped_ter_notes(refs, hyps, start)
+                if sink is not None:
+                    sink(start, refs, hyps, scores)
+        return tables.result(tuple(notes))
+
+
+class MemoryEngine(LocalEngine):
+    """Every pair and its text in memory: what an unaligned evaluation needs."""
+
+    name = EngineName.MEMORY
+
+
+class StreamEngine(LocalEngine):
+    """Chunk by chunk in bounded memory: only statistics and scores are kept; texts go to the sink."""
+
+    name = EngineName.STREAM
+
+
+def reference_lengths(refs: list[str]) -> np.ndarray:
+    return np.array([len(ref.split()) for ref in refs], dtype=np.int64)
+
+
+def capped_ter_notes(refs: list[str], hyps: list[str], start: int = 0) -> list[str]:
+    """Notes on the links too long for TER's shift search (see :func:`mtqe.fast_stats.ter_capped`)."""
+    from mtqe.fast_stats import ter_capped
+
+    notes = []
+    for k, (ref, hyp) in enumerate(zip(refs, hyps, strict=True), start=start):
+        hyp_words, ref_words = len(hyp.lower().split()), len(ref.lower().split())
+        if ter_capped(hyp_words, ref_words):
+            notes.append(
+                f"link {k}: TER without shifts ({hyp_words} x {ref_words} words is beyond TER's shift search); "
+                "its TER is the plain word edit distance, an upper bound"
+            )
+    return notes
+
+
+class _Tables:
+    """Statistics, scores and reference lengths of every pair, allocated once for the expected number
+    of pairs and grown only if there are more."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = max(rows, 1)
+        self.count = 0
+        self.stats = {m: np.empty((self.rows, WIDTHS[m]), dtype=DTYPES[m]) for m in STORED}
+        self.scores = np.empty((self.rows, len(METRICS)))
+        self.lengths = np.empty(self.rows, dtype=np.int64)
+
+    def add(self, stats: PairStats, scores: np.ndarray, lengths: np.ndarray) -> None:
+        start, stop = self.count, self.count + len(scores)
+        if stop > self.rows:
+            self._grow(max(stop, 2 * self.rows))
+        for metric in STORED:
+            self.stats[metric][start:stop] = stats.tables[metric]
+        self.scores[start:stop] = scores
+        self.lengths[start:stop] = lengths
+        self.count = stop
+
+    def _grow(self, rows: int) -> None:
+        def grown(table: np.ndarray) -> np.ndarray:
+            bigger = np.empty((rows, *table.shape[1:]), dtype=table.dtype)
+            bigger[: self.rows] = table
+            return bigger
+
+        self.stats = {metric: grown(table) for metric, table in self.stats.items()}
+        self.scores, self.lengths, self.rows = grown(self.scores), grown(self.lengths), rows
+
+    def result(self, notes: tuple[str, ...]) -> Scored:
+        n = self.count
+        stats = PairStats({m: self.stats[m][:n] for m in STORED})
+        return Scored(stats, self.scores[:n], self.lengths[:n], notes)
+
+
+# --- the shared tail -------------------------------------------------------------------------------
+
+
+def corpus_scores(stats: PairStats, settings: Settings) -> dict[str, CorpusScore]:
+    """Each metric's corpus score from summed statistics, its bootstrap interval and its signature."""
+    from mtqe.metrics import make_metrics
+    from mtqe.stats import bootstrap_interval
+
+    metrics = make_metrics(settings.language)
+    score = {metric: scorer.corpus_score for metric, scorer in metrics.items()}
+    intervals = bootstrap_interval(stats, score, settings.bootstrap, settings.seed)
+    return {
+        metric: CorpusScore(
+            score=scorer.corpus_score(stats.total(metric)),
+            ci_low=intervals[metric][0],
+            ci_high=intervals[metric][1],
+            signature=scorer.signature(settings.bootstrap, settings.seed),
+        )
+        for metric, scorer in metrics.items()
+    }
+
+
+@dataclass(frozen=True)
+class Summary:
+    corpus: dict[str, CorpusScore]
+    analysis: dict[str, Any]
+    notes: tuple[str, ...]
+
+
+def summarize(scored: Scored, settings: Settings, texts: tuple[list[str], list[str]] | None = None) -> Summary:
+    """Corpus scores, intervals, the length analysis and, given every (reference, hypothesis) text, n-grams."""
+    from mtqe.analysis import by_length, ngram_errors
+    from mtqe.metrics import make_metrics
+
+    metrics = make_metrics(settings.language)
+    analysis = {
+        "by_length": by_length(scored.ref_lengths, scored.stats, metrics),
+        "ngrams": ngram_errors(*texts) if texts is not None else {},
+    }
+    return Summary(corpus_scores(scored.stats, settings), analysis, scored.notes)

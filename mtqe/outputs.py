@@ -1,0 +1,271 @@
+"""The output files of one run, written as a set: temporaries beside the targets, renamed at the end.
+
+Nothing replaces an existing output until every output of the run has been
+written and flushed to disk; on any error or interrupt the temporaries are
+removed and the previous files stay as they were. A streamed run writes its
+segments as they are scored (:class:`SegmentFiles`), and its results.json is
+the schema's writer iterating them back from disk, byte for byte what an
+in-memory run writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from mtqe.errors import OutputError
+from mtqe.model import METRICS, EngineName, Settings
+from mtqe.schema import LazyList, Results, segment_record, write_json
+from mtqe.writing import file_mode
+
+SAMPLE = 1000  # links of each kind (first, worst by chrF) a streamed run keeps for the HTML report
+
+
+class OutputSet:
+    """Use as a context manager: ``commit()`` renames every written file into place; leaving without it,
+    or with an error, removes the temporaries."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.output_dir = output_dir
+        self._files: dict[str, IO[str]] = {}
+        self._scratch: list[str] = []
+        self._made_dir = False
+
+    def __enter__(self) -> OutputSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()
+
+    def _temporary(self, name: str) -> IO[str]:
+        try:
+            if not self.output_dir.is_dir():
+                self.output_dir.mkdir(parents=True)  # only once there is something to write
+                self._made_dir = True
+            return tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", newline="", dir=self.output_dir, prefix=f".{name}.", delete=False
+            )
+        except OSError as error:
+            raise OutputError(str(self.output_dir / name), f"cannot write: {error.strerror or error}") from None
+
+    def open(self, name: str) -> IO[str]:
+        """A text file that becomes ``output_dir/name`` on commit."""
+        if name not in self._files:
+            self._files[name] = self._temporary(name)
+        return self._files[name]
+
+    def scratch(self) -> IO[str]:
+        """A temporary file removed at the end, whatever happens."""
+        handle = self._temporary("scratch")
+        self._scratch.append(handle.name)
+        return handle
+
+    def write_text(self, name: str, text: str) -> None:
+        try:
+            self.open(name).write(text)
+        except OSError as error:
+            raise OutputError(str(self.output_dir / name), f"cannot write: {error.strerror or error}") from None
+
+    def commit(self) -> list[Path]:
+        """Flush every file to disk, then rename them all into place; return the targets."""
+        targets = []
+        try:
+            for handle in self._files.values():
+                handle.flush()
+                os.fsync(handle.fileno())
+                handle.close()
+                os.chmod(handle.name, file_mode())
+            for name, handle in sorted(self._files.items()):
+                target = self.output_dir / name
+                os.replace(handle.name, target)
+                targets.append(target)
+        except OSError as error:
+            raise OutputError(str(self.output_dir), f"cannot write: {error.strerror or error}") from None
+        self._files, self._made_dir = {}, False
+        return targets
+
+    def abort(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+        for name in self._scratch:
+            Path(name).unlink(missing_ok=True)
+        self._files, self._scratch = {}, []
+        if self._made_dir:
+            with contextlib.suppress(OSError):
+                self.output_dir.rmdir()  # made by this run and left empty: remove it
+            self._made_dir = False
+
+
+class SegmentFiles:
+    """The sink of a streamed run: each chunk's segments go to segments.csv and to a scratch file of
+    JSON lines that results.json is written from; the first and worst links are kept for the report."""
+
+    def __init__(self, outputs: OutputSet, system: str) -> None:
+        self.system = system
+        from mtqe.report.csv import spreadsheet_safe
+
+        self._safe = spreadsheet_safe
+        self._csv = outputs.open("segments.csv")
+        self._lines = outputs.scratch()
+        self._count = 0
+        self._first: list[dict[str, Any]] = []
+        self._worst: list[tuple[float, int, dict[str, Any]]] = []  # a heap of the lowest chrF
+
+    def __call__(self, start: int, refs: list[str], hyps: list[str], scores: np.ndarray) -> None:
+        import pandas as pd
+
+        from mtqe.report.csv import CSV_COLUMNS
+
+        safe = self._safe
+        rows = []
+        for k, (ref, hyp, row) in enumerate(zip(refs, hyps, scores.tolist(), strict=True)):
+            index = start + k
+            values = dict(zip(METRICS, row, strict=True))
+            entry = segment_record("match", [index], [index], ref, hyp, values)
+            self._keep({**entry, "index": index})
+            self._lines.write(json.dumps(entry, ensure_ascii=False, allow_nan=False) + "\n")
+            rows.append({"system": safe(self.system), "segment": index, "kind": "match", "ref_ids": str(index),
+                         "hyp_ids": str(index), "ref": safe(ref), "hyp": safe(hyp), **values})  # fmt: skip
+        frame = pd.DataFrame(rows, columns=CSV_COLUMNS)  # as the in-memory writer formats them
+        frame.to_csv(self._csv, index=False, header=self._count == 0, lineterminator="\n")
+        self._count += len(refs)
+
+    def _keep(self, entry: dict[str, Any]) -> None:
+        if len(self._first) < SAMPLE:
+            self._first.append(entry)
+            return
+        heapq.heappush(self._worst, (-entry["chrf"], -entry["index"], entry))
+        if len(self._worst) > SAMPLE:
+            heapq.heappop(self._worst)
+
+    def sample(self) -> list[dict[str, Any]]:
+        """The first links and the worst by chrF, in document order, each with its "index"."""
+        return self._first + sorted((entry for _, _, entry in self._worst), key=lambda entry: entry["index"])
+
+    def write_results(self, outputs: OutputSet, results: Results) -> None:
+        """results.json with this run's segments read back from the scratch file, never all in memory."""
+        self._lines.flush()
+        path = self._lines.name
+
+        def segments() -> Iterator[dict[str, Any]]:
+            with open(path, encoding="utf-8") as lines:
+                for line in lines:
+                    yield json.loads(line)
+
+        system = {**results["systems"][0], "segments": LazyList(self._count, segments)}
+        try:
+            write_json(outputs.open("results.json"), {**results, "systems": [system]})
+        except OSError as error:
+            raise OutputError(str(outputs.output_dir / "results.json"), f"cannot write: {error.strerror}") from None
+
+
+@dataclass(frozen=True)
+class Written:
+    summary: str  # the plain-text summary of the results
+    paths: list[Path]
+    how: str  # how the run was made, for the "wrote ..." line
+
+
+Notes = Callable[[str, list[tuple[int | None, str]], bool], None]  # (file or system, [(line, message)], quiet)
+
+
+def write_outputs(
+    output_dir: Path,
+    engine_name: EngineName,
+    settings: Settings,
+    workers: int,
+    reference: Path | None,
+    hypotheses: list[Path],
+    table: Path | None,
+    scheduler: str | None,
+    quiet: bool,
+    notes: Notes,
+) -> Written:
+    """Run the evaluation with the named engine and write its outputs as one set."""
+    from mtqe.engine import MemoryEngine, StreamEngine
+    from mtqe.report.html import Overview, render_html
+    from mtqe.report.summary import render_summary
+    from mtqe.run import run_evaluation, run_table
+    from mtqe.schema import render_json
+
+    how = ""
+    with OutputSet(output_dir) as outputs:
+        if engine_name is EngineName.MEMORY:
+            assert reference is not None
+            result = run_evaluation(reference, hypotheses, settings, MemoryEngine(workers))
+            _tell(result.results, notes, quiet)
+            from mtqe.report.csv import render_csv
+
+            assert result.evaluation is not None
+            outputs.write_text("report.html", render_html(result.results))
+            outputs.write_text("results.json", render_json(result.results))
+            outputs.write_text("segments.csv", render_csv(result.evaluation))
+        else:
+            if engine_name is EngineName.STREAM:
+                assert reference is not None
+                from mtqe.pipeline import system_names
+
+                sink = SegmentFiles(outputs, system_names([str(hypotheses[0])])[0])
+                with _progress(quiet, "scoring pairs") as advance:
+                    result = run_evaluation(reference, hypotheses, settings, StreamEngine(workers), advance(sink))
+                sink.write_results(outputs, result.results)
+                sample, how = sink.sample(), " (streamed)"
+            else:
+                from mtqe.dask_engine import DaskEngine
+
+                engine = DaskEngine(output_dir, scheduler, workers or os.cpu_count() or 1)
+                if table is not None:
+                    result = run_table(table, settings, engine)
+                else:
+                    assert reference is not None
+                    result = run_evaluation(reference, hypotheses, settings, engine)
+                outputs.write_text("results.json", render_json(result.results))
+                sample, how = list(result.sample), f", {output_dir / engine.segments_file} (Dask)"
+            _tell(result.results, notes, quiet)
+            assert result.scores is not None and result.ref_lengths is not None
+            system = {**result.results["systems"][0], "segments": sample, "segments_total": len(result.scores)}
+            shown = {**result.results, "systems": [system]}
+            outputs.write_text("report.html", render_html(shown, overview=Overview(result.scores, result.ref_lengths)))
+        paths = outputs.commit()
+    return Written(render_summary(result.results), paths, how)
+
+
+def _tell(results: Results, notes: Notes, quiet: bool) -> None:
+    for document in (results["reference"], *results["systems"]):
+        notes(document["path"], [(f["line"], f["message"]) for f in document["findings"]], quiet)
+    for system in results["systems"]:
+        notes(system["name"], [(None, note) for note in system["notes"]], quiet)
+
+
+@contextmanager
+def _progress(quiet: bool, description: str) -> Iterator[Callable[[SegmentFiles], Any]]:
+    """A progress bar on stderr for long runs; nothing when quiet, in CI, or when stderr is not a terminal."""
+    if quiet or os.environ.get("CI") or not sys.stderr.isatty():
+        yield lambda sink: sink
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(description, total=None)
+
+        def counted(sink: SegmentFiles) -> Callable[..., None]:
+            def write(start: int, refs: list[str], hyps: list[str], scores: np.ndarray) -> None:
+                sink(start, refs, hyps, scores)
+                progress.advance(task, len(refs))
+
+            return write
+
+        yield counted

@@ -1,0 +1,110 @@
+"""Per-pair sufficient statistics: the one owner of their columns, dtypes and sums.
+
+Each metric turns a pair into a row of sacrebleu's (or jiwer's) sufficient
+statistics. :class:`PairStats` holds those rows for many pairs, one table per
+stored metric; chrF's statistics are not stored but read from chrF++'s
+character columns, here and nowhere else. It is a read-only mapping from
+metric name to table, so code that sums or resamples statistics needs no
+column slices of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mtqe.model import METRICS
+
+WIDTHS: dict[str, int] = {"bleu": 10, "chrf_pp": 24, "ter": 2, "wer": 3, "cer": 3}
+"""Columns of each stored metric (BLEU: lengths and 4 orders of matches and totals; chrF++: 6 character
+and 2 word orders of hyp/ref/match; TER: edits and reference length; WER/CER: edits, ref and hyp length)."""
+
+DTYPES: dict[str, type] = {"bleu": np.int64, "chrf_pp": np.int64, "ter": np.float64, "wer": np.int64, "cer": np.int64}
+STORED: tuple[str, ...] = tuple(WIDTHS)
+CHRF_COLUMNS = 18  # chrF (word order 0) is chrF++'s six character orders
+
+
+@dataclass(frozen=True, eq=False)  # tables of numbers compare with equals(), not ==
+class PairStats(Mapping[str, np.ndarray]):
+    """Statistics of ``len(self)`` pairs; ``stats[metric]`` is that metric's table, one row per pair."""
+
+    tables: Mapping[str, np.ndarray]
+
+    def __post_init__(self) -> None:
+        if set(self.tables) != set(STORED):
+            raise ValueError(f"statistics for {sorted(self.tables)}; expected {sorted(STORED)}")
+        rows = {table.shape[0] for table in self.tables.values()}
+        if len(rows) > 1:
+            raise ValueError(f"statistics tables of different lengths: {sorted(rows)}")
+        for metric, table in self.tables.items():
+            if table.ndim != 2 or table.shape[1] != WIDTHS[metric]:
+                raise ValueError(f"{metric} statistics have shape {table.shape}; expected (n, {WIDTHS[metric]})")
+
+    @classmethod
+    def from_metrics(cls, stats: Mapping[str, np.ndarray]) -> PairStats:
+        """From a table per metric (chrF's, if given, must be chrF++'s character columns)."""
+        return cls({metric: np.asarray(stats[metric], dtype=DTYPES[metric]) for metric in STORED})
+
+    @classmethod
+    def empty(cls, rows: int = 0) -> PairStats:
+        return cls({metric: np.zeros((rows, WIDTHS[metric]), dtype=DTYPES[metric]) for metric in STORED})
+
+    @classmethod
+    def concat(cls, parts: Sequence[PairStats]) -> PairStats:
+        if not parts:
+            return cls.empty()
+        return cls({metric: np.concatenate([part.tables[metric] for part in parts]) for metric in STORED})
+
+    def __getitem__(self, metric: str) -> np.ndarray:
+        if metric == "chrf":
+            return self.tables["chrf_pp"][:, :CHRF_COLUMNS]
+        return self.tables[metric]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(METRICS)
+
+    def __len__(self) -> int:
+        return len(METRICS)
+
+    @property
+    def pairs(self) -> int:
+        return self.tables["bleu"].shape[0]
+
+    def total(self, metric: str) -> np.ndarray:
+        return self[metric].sum(axis=0)
+
+    def take(self, rows: np.ndarray | slice) -> PairStats:
+        return PairStats({metric: table[rows] for metric, table in self.tables.items()})
+
+    def by_unit(self, units: np.ndarray, count: int) -> PairStats:
+        """Rows summed per unit: ``units[k]`` is the unit of pair k (see :mod:`mtqe.pairing`)."""
+        totals = {}
+        for metric, table in self.tables.items():
+            summed = np.zeros((count, table.shape[1]), dtype=table.dtype)
+            np.add.at(summed, units, table)
+            totals[metric] = summed
+        return PairStats(totals)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Flat float64 columns ``<metric>_s<k>``, for tables such as Parquet and Dask frames."""
+        return {
+            f"{metric}_s{k}": table[:, k].astype(np.float64)
+            for metric, table in self.tables.items()
+            for k in range(WIDTHS[metric])
+        }
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, np.ndarray]) -> PairStats:
+        return cls(
+            {
+                metric: np.column_stack([np.asarray(columns[f"{metric}_s{k}"]) for k in range(WIDTHS[metric])])
+                .reshape(-1, WIDTHS[metric])
+                .astype(DTYPES[metric])
+                for metric in STORED
+            }
+        )
+
+    def equals(self, other: PairStats) -> bool:
+        return all(np.array_equal(self.tables[m], other.tables[m]) for m in STORED)

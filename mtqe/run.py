@@ -1,0 +1,102 @@
+"""The library's entry point: files, validated settings and an engine in; one result out.
+
+:func:`run_evaluation` opens the readers itself from the :class:`~mtqe.model.Settings`
+(encoding, text fixing, normalization), so every engine reads the same text
+the same way, and returns a :class:`RunResult` whatever the engine::
+
+    from mtqe.run import run_evaluation
+    from mtqe.model import Settings
+    result = run_evaluation("ref.txt", ["hyp.txt"], Settings())
+    result.results["systems"][0]["corpus"]["chrf"]["score"]
+
+The command line (:mod:`mtqe.cli`) is a thin layer over this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mtqe.engine import Engine, MemoryEngine, SegmentSink
+from mtqe.errors import SettingsError
+from mtqe.io import TextReader, read_text
+from mtqe.model import Document, EngineName, Evaluation, Normalization, Settings
+from mtqe.schema import Results
+
+PathLike = str | Path
+
+
+def open_reader(path: PathLike, settings: Settings) -> TextReader:
+    """A reader of ``path`` with the settings' encoding, text fixing and normalization."""
+    return TextReader(
+        path,
+        encoding=settings.encoding,
+        fix_text=settings.fix_text,
+        normalize=settings.normalize is Normalization.NFC,
+    )
+
+
+def read_document(path: PathLike, settings: Settings) -> Document:
+    """One whole file, read as :func:`open_reader` reads it, as sentences (or lines, when aligned)."""
+    from mtqe.segment import lines_as_sentences, segment_document
+
+    source = read_text(
+        path, encoding=settings.encoding, fix_text=settings.fix_text, normalize=settings.normalize is Normalization.NFC
+    )
+    return lines_as_sentences(source) if settings.aligned else segment_document(source, settings.language)
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    results: Results  # results.json data; streamed and Dask runs keep their segments out of it
+    evaluation: Evaluation | None = None  # in-memory runs: every link with its text
+    scores: np.ndarray | None = None  # streamed and Dask runs: every pair's sentence scores, pairs x METRICS
+    ref_lengths: np.ndarray | None = None  # ... and reference lengths, for the report's plots
+    sample: tuple[dict, ...] = ()  # Dask runs: the links the engine kept for the report
+
+
+def run_evaluation(
+    reference: PathLike,
+    hypotheses: Sequence[PathLike],
+    settings: Settings,
+    engine: Engine | None = None,
+    sink: SegmentSink | None = None,
+) -> RunResult:
+    """Evaluate hypothesis files against a reference file with ``engine`` (in memory by default).
+
+    The streamed and Dask engines score line-aligned pairs (``settings.aligned``) of one hypothesis; their
+    segments go to ``sink`` (streamed) or to the engine's own files (Dask) instead of the results.
+    """
+    from mtqe.pipeline import evaluate, system_names
+
+    engine = engine or MemoryEngine()
+    if not hypotheses:
+        raise SettingsError("give at least one hypothesis file")
+    if engine.name is EngineName.MEMORY:
+        documents = [read_document(path, settings) for path in (reference, *hypotheses)]
+        evaluation = evaluate(documents[0], documents[1:], settings, engine)
+        from mtqe.schema import evaluation_to_dict
+
+        return RunResult(evaluation_to_dict(evaluation), evaluation=evaluation)
+    if not settings.aligned or len(hypotheses) != 1:
+        raise SettingsError(f"the {engine.name.value} engine scores line-aligned pairs: one hypothesis, aligned")
+    from mtqe.stream import LinePairs, evaluate_pairs
+
+    name = system_names([str(hypotheses[0])])[0]
+    source = LinePairs(open_reader(reference, settings), open_reader(hypotheses[0], settings), name)
+    run = evaluate_pairs(source, settings, engine, sink)
+    return RunResult(run.results, scores=run.scores, ref_lengths=run.ref_lengths, sample=run.sample)
+
+
+def run_table(table: PathLike, settings: Settings, engine: Engine) -> RunResult:
+    """Evaluate a Parquet or JSON Lines table of (ref, hyp) pairs on the Dask engine."""
+    from mtqe.dask_engine import TablePairs
+    from mtqe.stream import evaluate_pairs
+
+    if engine.name is not EngineName.DASK:
+        raise SettingsError("a table of pairs (--input) is scored by the Dask engine")
+    run = evaluate_pairs(TablePairs(Path(table), settings), settings, engine)
+    return RunResult(run.results, scores=run.scores, ref_lengths=run.ref_lengths, sample=run.sample)
