@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from mtqe.pipeline import evaluate
 from mtqe.model import Document, Evaluation, Settings, SourceText
+from mtqe.pipeline import evaluate
 from mtqe.segment import segment_document
 
 

@@ -191,9 +191,9 @@ def test_encoded_surrogates_never_reach_the_pipeline(tmp_path):
 
 
 def test_a_hypothesis_with_nothing_in_common_is_scored(tmp_path):
-    from mtqe.pipeline import evaluate as evaluate_documents
     from mtqe.io import read_text
     from mtqe.model import Settings
+    from mtqe.pipeline import evaluate as evaluate_documents
     from mtqe.segment import segment_document
 
     ref = tmp_path / "ref.txt"

@@ -4,9 +4,9 @@ import pytest
 from sacrebleu.metrics import BLEU
 
 from mtqe.errors import InputError
-from mtqe.pipeline import evaluate, system_names
 from mtqe.io import read_text
 from mtqe.model import METRICS, LinkKind, Settings
+from mtqe.pipeline import evaluate, system_names
 from mtqe.segment import lines_as_sentences, segment_document
 from tests.conftest import SEED_HYP, SEED_REF
 from tests.helpers import document

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mtqe.errors import InputError
-from mtqe.pipeline import evaluate
 from mtqe.io import read_text
 from mtqe.model import HIGHER_IS_BETTER, METRICS, Settings
+from mtqe.pipeline import evaluate
 from mtqe.report.html import render_html
 from mtqe.schema import evaluation_to_dict, render_json
 from mtqe.segment import lines_as_sentences, segment_document

@@ -13,8 +13,8 @@ from mtqe.errors import InputError
 from mtqe.model import METRICS
 from mtqe.report.csv import render_csv
 from mtqe.report.html import SERVER_ROWS, embed_json, quality_band, render_html
-from mtqe.schema import evaluation_to_dict, load_results, render_json
 from mtqe.report.summary import render_summary
+from mtqe.schema import evaluation_to_dict, load_results, render_json
 from tests.conftest import DATA
 from tests.helpers import evaluate_texts, synthetic_results
 
@@ -175,9 +175,9 @@ def test_seed_report_structure_matches_the_golden_file():
     """Set MTQE_UPDATE_GOLDEN=1 to rewrite tests/data/golden/seed_report.txt after a deliberate change."""
     import os
 
-    from mtqe.pipeline import evaluate
     from mtqe.io import read_text
     from mtqe.model import Settings
+    from mtqe.pipeline import evaluate
     from mtqe.segment import segment_document
     from tests.conftest import SEED_HYP, SEED_REF
 
