@@ -46,18 +46,38 @@ def by_length(lengths: np.ndarray, stats: dict[str, np.ndarray], metrics: dict[s
 
 def ngram_errors(refs: Sequence[str], hyps: Sequence[str], orders: Sequence[int] = (1, 2)) -> dict[str, Any]:
     """Lower-cased 13a n-grams most often missed and added, per order, with counts."""
-    tokens = tokenize_13a([text.lower() for text in (*refs, *hyps)])
-    ref_tokens, hyp_tokens = tokens[: len(refs)], tokens[len(refs) :]
-    result: dict[str, Any] = {}
-    for n in orders:
-        missed: Counter[str] = Counter()
-        added: Counter[str] = Counter()
-        for ref, hyp in zip(ref_tokens, hyp_tokens, strict=True):
-            ref_grams, hyp_grams = _ngrams(ref, n), _ngrams(hyp, n)
-            missed.update(ref_grams - hyp_grams)
-            added.update(hyp_grams - ref_grams)
-        result[str(n)] = {"missed": _top(missed), "added": _top(added)}
-    return result
+    tally = NgramTally(orders)
+    tally.add(refs, hyps)
+    return tally.result()
+
+
+class NgramTally:
+    """Missed and added n-gram counts, added chunk by chunk and merged across workers: the same result
+    whichever way the pairs were split."""
+
+    def __init__(self, orders: Sequence[int] = (1, 2)) -> None:
+        self.orders = tuple(orders)
+        self.missed: dict[int, Counter[str]] = {n: Counter() for n in self.orders}
+        self.added: dict[int, Counter[str]] = {n: Counter() for n in self.orders}
+
+    def add(self, refs: Sequence[str], hyps: Sequence[str]) -> None:
+        tokens = tokenize_13a([text.lower() for text in (*refs, *hyps)])
+        ref_tokens, hyp_tokens = tokens[: len(refs)], tokens[len(refs) :]
+        for n in self.orders:
+            missed, added = self.missed[n], self.added[n]
+            for ref, hyp in zip(ref_tokens, hyp_tokens, strict=True):
+                ref_grams, hyp_grams = _ngrams(ref, n), _ngrams(hyp, n)
+                missed.update(ref_grams - hyp_grams)
+                added.update(hyp_grams - ref_grams)
+
+    def merge(self, other: NgramTally) -> NgramTally:
+        for n in self.orders:
+            self.missed[n].update(other.missed[n])
+            self.added[n].update(other.added[n])
+        return self
+
+    def result(self) -> dict[str, Any]:
+        return {str(n): {"missed": _top(self.missed[n]), "added": _top(self.added[n])} for n in self.orders}
 
 
 def _ngrams(words: list[str], n: int) -> Counter[str]:

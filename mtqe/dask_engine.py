@@ -137,7 +137,28 @@ def _score_frame(pairs: Any, settings: Settings, segments_path: Path) -> Scored:
     )  # fmt: skip
     stats = PairStats.from_columns({c: local[c].to_numpy() for c in local.columns if "_s" in c})
     scores = local[list(METRICS)].to_numpy(np.float64)
-    return Scored(stats, scores, local["ref_words"].to_numpy(np.int64), (), sample)
+    return Scored(stats, scores, local["ref_words"].to_numpy(np.int64), _ngrams(scored), (), sample)
+
+
+def _tally(frame: pd.DataFrame) -> Any:
+    from mtqe.analysis import NgramTally
+
+    tally = NgramTally()
+    tally.add(frame["ref"].tolist(), frame["hyp"].tolist())
+    return tally
+
+
+def _ngrams(scored: Any) -> dict[str, Any]:
+    """The n-gram analysis: one tally per partition on the workers, merged here."""
+    import dask
+
+    from mtqe.analysis import NgramTally
+
+    tallies = dask.compute(*[dask.delayed(_tally)(part) for part in scored[["ref", "hyp"]].to_delayed()])
+    merged = NgramTally()
+    for tally in tallies:
+        merged.merge(tally)
+    return merged.result()
 
 
 def _from_chunks(source: PairSource) -> Any:

@@ -39,6 +39,7 @@ class Scored:
     stats: PairStats
     scores: np.ndarray  # pairs x METRICS
     ref_lengths: np.ndarray  # reference words per pair
+    ngrams: dict[str, Any]  # the n-grams most often missed and added (mtqe.analysis.NgramTally)
     notes: tuple[str, ...] = ()
     sample: tuple[dict[str, Any], ...] = ()  # links kept for the report by an engine that keeps no texts
 
@@ -62,19 +63,22 @@ class LocalEngine:
         self.workers = workers or os.cpu_count() or 1
 
     def score(self, source: PairSource, settings: Settings, sink: SegmentSink | None = None) -> Scored:
+        from mtqe.analysis import NgramTally
         from mtqe.metrics import PairScorer
 
         tables = _Tables(source.expected_pairs())
         notes: list[str] = []
+        tally = NgramTally()
         with PairScorer(settings.language, self.workers) as scorer:
             for refs, hyps in source.chunks():
                 stats, scores = scorer.score(hyps, refs)
+                tally.add(refs, hyps)
                 start = tables.count
                 tables.add(stats, scores, reference_lengths(refs))
                 notes += capped_ter_notes(refs, hyps, start)
                 if sink is not None:
                     sink(start, refs, hyps, scores)
-        return tables.result(tuple(notes))
+        return tables.result(tuple(notes), tally.result())
 
 
 class MemoryEngine(LocalEngine):
@@ -138,10 +142,10 @@ class _Tables:
         self.stats = {metric: grown(table) for metric, table in self.stats.items()}
         self.scores, self.lengths, self.rows = grown(self.scores), grown(self.lengths), rows
 
-    def result(self, notes: tuple[str, ...]) -> Scored:
+    def result(self, notes: tuple[str, ...], ngrams: dict[str, Any]) -> Scored:
         n = self.count
         stats = PairStats({m: self.stats[m][:n] for m in STORED})
-        return Scored(stats, self.scores[:n], self.lengths[:n], notes)
+        return Scored(stats, self.scores[:n], self.lengths[:n], ngrams, notes)
 
 
 # --- the shared tail -------------------------------------------------------------------------------
@@ -173,14 +177,11 @@ class Summary:
     notes: tuple[str, ...]
 
 
-def summarize(scored: Scored, settings: Settings, texts: tuple[list[str], list[str]] | None = None) -> Summary:
-    """Corpus scores, intervals, the length analysis and, given every (reference, hypothesis) text, n-grams."""
-    from mtqe.analysis import by_length, ngram_errors
+def summarize(scored: Scored, settings: Settings) -> Summary:
+    """Corpus scores, intervals and the analyses of any engine's output."""
+    from mtqe.analysis import by_length
     from mtqe.metrics import make_metrics
 
     metrics = make_metrics(settings.language)
-    analysis = {
-        "by_length": by_length(scored.ref_lengths, scored.stats, metrics),
-        "ngrams": ngram_errors(*texts) if texts is not None else {},
-    }
+    analysis = {"by_length": by_length(scored.ref_lengths, scored.stats, metrics), "ngrams": scored.ngrams}
     return Summary(corpus_scores(scored.stats, settings), analysis, scored.notes)

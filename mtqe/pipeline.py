@@ -82,7 +82,7 @@ def score_system(
     refs = [" ".join(reference.sentences[i].text for i in link.ref_ids) for link in links]
     hyps = [" ".join(hypothesis.sentences[j].text for j in link.hyp_ids) for link in links]
     scored = (engine or MemoryEngine()).score(PairList(refs, hyps), settings)
-    summary = summarize(scored, settings, (refs, hyps))
+    summary = summarize(scored, settings)
     segments = tuple(
         Segment(link=link, ref=ref, hyp=hyp, scores=SegmentScores(*row))
         for link, ref, hyp, row in zip(links, refs, hyps, scored.scores.tolist(), strict=True)

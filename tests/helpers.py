@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import os
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
 
 from mtqe.model import Document, Evaluation, Settings, SourceText
 from mtqe.pipeline import evaluate
@@ -104,3 +109,25 @@ def ted_lines(count: int = 300) -> tuple[str, list[str]]:
 
     ref, hyp = load_ted()
     return "\n".join(ref[:count]) + "\n", hyp[:count]
+
+
+@dataclass(frozen=True)
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_in_process(argv: list[str], cwd: Path) -> Done:
+    """``mtqe ARGV`` in this process, in ``cwd``: what a user would see, without starting Python again."""
+    from mtqe.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(argv)
+    finally:
+        os.chdir(previous)
+    return Done(code, out.getvalue(), err.getvalue())

@@ -12,11 +12,17 @@ import pytest
 
 from mtqe.cli import main
 from tests.conftest import ROOT, SEED_HYP, SEED_REF
+from tests.helpers import Done, run_in_process
 
 OUTPUTS = {"report.html", "results.json", "segments.csv"}
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path) -> Done:
+    """mtqe run in this process: main(argv) in ``cwd``, with its output captured."""
+    return run_in_process(list(args), cwd)
+
+
+def run_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """mtqe as a user runs it, in its own process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
@@ -25,7 +31,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_no_arguments_evaluates_the_seeds_into_reports(tmp_path, gold):
-    done = run("evaluate", cwd=tmp_path)
+    done = run_process("evaluate", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert {p.name for p in (tmp_path / "reports").iterdir()} == OUTPUTS
     data = json.loads((tmp_path / "reports" / "results.json").read_text(encoding="utf-8"))

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA
+from tests.helpers import Done, run_in_process
 
 CASES = DATA / "cases"
 
 
-def evaluate(case: str, *options: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], dict | None]:
+def evaluate(case: str, *options: str, tmp_path: Path) -> tuple[Done, dict | None]:
     out = tmp_path / "out"
-    done = subprocess.run(
-        [sys.executable, "-m", "mtqe", "evaluate", str(CASES / case / "ref.txt"), str(CASES / case / "hyp.txt"),
-         "-o", str(out), "--bootstrap", "100", *options],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    argv = ["evaluate", str(CASES / case / "ref.txt"), str(CASES / case / "hyp.txt"), "-o", str(out),
+            "--bootstrap", "100", *options]  # fmt: skip
+    done = run_in_process(argv, tmp_path)
     results = json.loads((out / "results.json").read_text(encoding="utf-8")) if done.returncode == 0 else None
     assert "Traceback" not in done.stderr
     return done, results
@@ -113,10 +110,7 @@ def test_special_files_are_refused(tmp_path, special):
     if special == "fifo":
         path = str(tmp_path / "pipe")
         os.mkfifo(path)
-    done = subprocess.run(
-        [sys.executable, "-m", "mtqe", "evaluate", str(CASES / "cr_only" / "ref.txt"), path, "-o", str(tmp_path / "o")],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    done = run_in_process(["evaluate", str(CASES / "cr_only" / "ref.txt"), path, "-o", str(tmp_path / "o")], tmp_path)
     assert done.returncode == 3 and f"{path}: is not a regular file" in done.stderr
 
 
@@ -157,11 +151,8 @@ def test_huge_lines_and_loops_finish_with_a_note(tmp_path):
     hyp.write_text(
         f"Short line.\n{' '.join(shuffled)}\n{loop}\n{' '.join(words[1000:2000] + words[:1000])}\n", encoding="utf-8"
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "mtqe", "evaluate", str(ref), str(hyp), "--aligned", "-o", str(tmp_path / "o"),
-         "--bootstrap", "100"],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    argv = ["evaluate", str(ref), str(hyp), "--aligned", "-o", str(tmp_path / "o"), "--bootstrap", "100"]
+    done = run_in_process(argv, tmp_path)
     assert done.returncode == 0, done.stderr
     results = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
     assert results["systems"][0]["notes"] == [
@@ -176,11 +167,9 @@ def test_encoded_surrogates_never_reach_the_pipeline(tmp_path):
     """UTF-8 cannot encode a lone surrogate; bytes that try to (ED A0 80) are refused or read as cp1252, said."""
     hyp = tmp_path / "hyp.txt"
     hyp.write_bytes(b"A lone surrogate \xed\xa0\x80 here.\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "mtqe", "evaluate", str(CASES / "cr_only" / "ref.txt"), str(hyp), "-o",
-         str(tmp_path / "o")],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = run_in_process(
+        ["evaluate", str(CASES / "cr_only" / "ref.txt"), str(hyp), "-o", str(tmp_path / "o")], tmp_path
+    )
     assert "Traceback" not in done.stderr
     if done.returncode == 0:
         assert "decoded as cp1252" in done.stderr
