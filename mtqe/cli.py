@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from mtqe.errors import BaselineError, EngineError, InputError, MtqeError, OutputError, SettingsError
-from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, EngineName, GateStatus, Normalization, Settings, Verdict
+from mtqe.model import METRICS, EngineName, GateStatus, Normalization, Settings
 
 EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_BASELINE, EXIT_ENGINE = 0, 1, 2, 3, 4, 5
 EXIT_INTERNAL, EXIT_INTERRUPTED = 70, 130
@@ -236,7 +236,11 @@ def gate_command(
     if history:
         entry = render_entry(history_entry(verdict, current, commit))
         append_line_locked(history, entry, lambda text: parse_history(text, str(history)))
-    _print_verdict(verdict, quiet)
+    from mtqe.report.ci import render_verdict
+
+    for note in verdict.notes:
+        _err(f"mtqe: warning: {note}")
+    _out(render_verdict(verdict, quiet), nl=False)
     if verdict.status is GateStatus.NO_BASELINE:
         return EXIT_BASELINE if verdict.fails else EXIT_OK
     return GATE_EXIT_CODES.get(verdict.status, EXIT_OK)
@@ -282,20 +286,6 @@ def _load_baseline(path: Path) -> Any:
     except InputError as error:  # an empty or unreadable baseline is a corrupt baseline
         raise BaselineError(error.path, error.problem, error.line) from None
     return load_baseline(text, str(path))
-
-
-def _print_verdict(verdict: Verdict, quiet: bool) -> None:
-    for note in verdict.notes:
-        _err(f"mtqe: warning: {note}")
-    _out(f"mtqe gate: {verdict.status.value.upper()}: {verdict.summary}")
-    if quiet or not verdict.metrics:
-        return
-    _out(f"\n{'metric':10}{'baseline':>10}{'current':>10}{'change':>10}{'p':>9}  verdict")
-    for v in verdict.metrics:
-        label = f"{LABELS[v.metric]} {'↑' if HIGHER_IS_BETTER[v.metric] else '↓'}{' *' if v.gated else ''}"
-        p = v.p_adjusted if v.gated else v.p_value
-        _out(f"{label:10}{v.baseline:10.2f}{v.current:10.2f}{v.change:+10.2f}{p:9.3f}  {v.status}")
-    _out(f"(* gated; {verdict.units} paired segments; p: one-sided paired bootstrap, Holm-adjusted)")
 
 
 def _notes(path: str, notes: list[tuple[int | None, str]], quiet: bool) -> None:

@@ -327,3 +327,51 @@ def test_a_c_locale_changes_nothing(tmp_path):
     assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(tmp_path / "utf8"), "-q"]) == 0
     for name in OUTPUTS:
         assert (out / name).read_bytes() == (tmp_path / "utf8" / name).read_bytes()
+
+
+def test_help_imports_no_numba_scipy_or_pandas():
+    """Start-up stays fast: the heavy libraries are imported by the commands that need them."""
+    script = (
+        "import sys\nfrom mtqe.cli import main\n"
+        "for argv in (['--help'], ['evaluate', '--help'], ['gate', '--help']):\n"
+        "    assert main(argv) == 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'numba', 'scipy', 'pandas', 'dask', 'sacrebleu'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_an_installed_wheel_evaluates_the_packaged_samples_from_an_empty_folder(tmp_path):
+    """`pip install .` ships the sample documents: `mtqe evaluate` needs no source checkout."""
+    wheels = tmp_path / "wheels"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    import zipfile
+
+    installed = tmp_path / "site"
+    with zipfile.ZipFile(next(wheels.glob("mtqe-*.whl"))) as wheel:
+        wheel.extractall(installed)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    done = subprocess.run(
+        [sys.executable, "-c", "import mtqe.cli, sys; print(mtqe.cli.__file__); sys.exit(mtqe.cli.main(['evaluate']))"],
+        cwd=empty, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(str(installed))  # the wheel's mtqe, not the source tree
+    assert {p.name for p in (empty / "reports").iterdir()} == OUTPUTS
+    assert "25 sentences, 3 metadata lines set aside" in done.stdout
+
+
+def test_mtqe_errors_map_to_their_documented_codes(tmp_path):
+    from mtqe.cli import EXIT_CODES
+    from mtqe.errors import BaselineError, EngineError, InputError, MtqeError, OutputError, SettingsError
+
+    assert {SettingsError: 2, InputError: 3, OutputError: 3, BaselineError: 4, EngineError: 5} == EXIT_CODES
+    assert all(issubclass(cls, MtqeError) for cls in EXIT_CODES)
+    assert run("evaluate", str(SEED_REF), str(SEED_HYP), "--encoding", "", cwd=tmp_path).returncode == 2

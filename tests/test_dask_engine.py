@@ -68,3 +68,13 @@ def test_json_lines_input(tmp_path):
 @pytest.mark.parametrize("args", [["evaluate", "--engine", "dask"], ["evaluate", "--engine", "dask", "a.txt", "b.txt"]])
 def test_the_dask_engine_needs_line_aligned_pairs(args, tmp_path):
     assert main([*args, "-o", str(tmp_path / "o")]) == 2
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_5(tmp_path, capsys):
+    ref = tmp_path / "ref.txt"
+    ref.write_text("One line.\nTwo lines.\n", encoding="utf-8")
+    code = main(["evaluate", "--engine", "dask", "--aligned", str(ref), str(ref), "--scheduler", "tcp://127.0.0.1:9",
+                 "-o", str(tmp_path / "o"), "-q"])  # fmt: skip
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert code == 5 and len(errors) == 1 and errors[0].startswith("mtqe: error: cannot reach the Dask scheduler")
+    assert not (tmp_path / "o").exists()

@@ -86,3 +86,16 @@ def render_junit(verdict: Verdict, rules: GateRules) -> str:
 
 def _clean(text: str) -> str:
     return _ILLEGAL_XML.sub("", text)
+
+
+def render_verdict(verdict: Verdict, quiet: bool = False) -> str:
+    """The verdict as the gate prints it: one line, then (unless quiet) a table of the metrics."""
+    lines = [f"mtqe gate: {verdict.status.value.upper()}: {verdict.summary}"]
+    if not quiet and verdict.metrics:
+        lines += ["", f"{'metric':10}{'baseline':>10}{'current':>10}{'change':>10}{'p':>9}  verdict"]
+        for v in verdict.metrics:
+            label = f"{LABELS[v.metric]} {'↑' if HIGHER_IS_BETTER[v.metric] else '↓'}{' *' if v.gated else ''}"
+            p = v.p_adjusted if v.gated else v.p_value
+            lines.append(f"{label:10}{v.baseline:10.2f}{v.current:10.2f}{v.change:+10.2f}{p:9.3f}  {v.status}")
+        lines.append(f"(* gated; {verdict.units} paired segments; p: one-sided paired bootstrap, Holm-adjusted)")
+    return "\n".join(lines) + "\n"
