@@ -25,6 +25,7 @@ from mtqe.model import METRICS, EngineName, Normalization, Settings
 from mtqe.pairstats import PairStats
 from mtqe.schema import DocumentRecord, document_record
 
+CONNECT_TIMEOUT = "10s"  # how long to wait for a scheduler given with --scheduler
 SAMPLE = 1000  # links of each kind (first, worst by chrF) kept for the HTML report
 _EMPTY_PAIRS = pd.DataFrame(
     {"segment": np.zeros(0, dtype=np.int64), "ref": pd.Series([], dtype="str"), "hyp": pd.Series([], dtype="str")}
@@ -84,7 +85,7 @@ class DaskEngine:
 
         try:
             if self.scheduler:
-                client = distributed.Client(self.scheduler, timeout="10s")
+                client = distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT)
                 cluster = None
             else:
                 cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, dashboard_address=None)

@@ -375,3 +375,8 @@ def test_mtqe_errors_map_to_their_documented_codes(tmp_path):
     assert {SettingsError: 2, InputError: 3, OutputError: 3, BaselineError: 4, EngineError: 5} == EXIT_CODES
     assert all(issubclass(cls, MtqeError) for cls in EXIT_CODES)
     assert run("evaluate", str(SEED_REF), str(SEED_HYP), "--encoding", "", cwd=tmp_path).returncode == 2
+
+
+def test_the_packaged_samples_are_the_seeds():
+    for name in ("002_27e87b73d9c2024c.txt", "000_47139297fadea2d9.txt"):
+        assert (ROOT / "mtqe" / "samples" / name).read_bytes() == (ROOT / "seeds" / name).read_bytes()

@@ -96,7 +96,7 @@ def test_fuzzed_pairs():
     from tests.tedpairs import load_ted
 
     refs, _ = load_ted()
-    pairs = list(generate(20261202, 3_000, refs))
+    pairs = list(generate(20261202, 1_500, refs))
     assert mismatches([h for h, _ in pairs], [r for _, r in pairs]) == []
 
 
