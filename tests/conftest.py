@@ -4,6 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis keeps no example database in the source tree (.hypothesis/): every run starts from the seeds it draws.
+settings.register_profile("mtqe", database=None)
+settings.load_profile("mtqe")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from mtqe.cli import main
 from mtqe.report.html import render_html
-from tests.conftest import ROOT, SEED_HYP, SEED_REF
+from tests.conftest import SEED_HYP, SEED_REF
 from tests.helpers import synthetic_results
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]  # fmt: skip
-SCREENSHOTS = Path(os.environ.get("MTQE_SCREENSHOT_DIR", ROOT / "reports"))
+SCREENSHOTS = Path(os.environ.get("MTQE_SCREENSHOT_DIR", tempfile.gettempdir()))  # never into the source tree
 
 
 @pytest.fixture(scope="module")
