@@ -25,13 +25,17 @@ def evaluate_texts(ref: str, *hyps: str, bootstrap: int = 200) -> Evaluation:
 
 
 def synthetic_results(count: int, *, systems: int = 1) -> dict:
-    """A results.json-shaped dict of ``count`` links built from the TED lines, for page tests and
-    benchmarks of large reports. The scores are made up (deterministically): this tests pages, not numbers."""
-    from mtqe.model import METRICS
+    """results.json data of ``count`` links built from the TED lines with the schema's own builders, for page
+    tests and benchmarks of large reports. The scores are made up (deterministically): this tests pages, not
+    numbers."""
+    from mtqe.model import METRICS, CorpusScore, Settings
+    from mtqe.schema import document_record, results_record, segment_record, system_record
     from tests.tedpairs import load_ted
 
     ref_lines, hyp_lines = load_ted()
+    corpus = {m: CorpusScore(50.0, 49.0, 51.0, "synthetic") for m in METRICS}
     system_entries = []
+    ref_id = 0
     for s in range(systems):
         segments = []
         ref_id = hyp_id = 0
@@ -43,49 +47,14 @@ def synthetic_results(count: int, *, systems: int = 1) -> dict:
             ref_id += len(ref_ids)
             hyp_id += len(hyp_ids)
             scores = {m: float((k * 7919 + 31 * j + s) % 1000) / 10 for j, m in enumerate(METRICS)}
-            segments.append(
-                {
-                    "kind": kind,
-                    "ref_ids": ref_ids,
-                    "hyp_ids": hyp_ids,
-                    "ref": ref if ref_ids else "",
-                    "hyp": hyp if hyp_ids else "",
-                    **scores,
-                }
-            )
-        corpus = {m: {"score": 50.0, "ci_low": 49.0, "ci_high": 51.0, "signature": "synthetic"} for m in METRICS}
+            segments.append(segment_record(kind, ref_ids, hyp_ids, ref if ref_ids else "", hyp if hyp_ids else "",
+                                           scores))  # fmt: skip
         counts = {kind: sum(1 for seg in segments if seg["kind"] == kind) for kind in ("match", "omission", "addition")}
-        system_entries.append(
-            {
-                "name": f"system{s}",
-                "path": f"system{s}.txt",
-                "sha256": "0" * 64,
-                "metadata": [],
-                "sentences": hyp_id,
-                "sentence_lines": list(range(1, hyp_id + 1)),
-                "encoding": "utf-8",
-                "findings": [],
-                "counts": counts,
-                "corpus": corpus,
-                "segments": segments,
-                "analysis": {"by_length": [], "ngrams": {}},
-            }
-        )
-    return {
-        "schema_version": "1",
-        "mtqe_version": "test",
-        "settings": {"language": "en", "aligned": False, "fix_text": False, "bootstrap": 1000, "seed": 12345},
-        "reference": {
-            "path": "reference.txt",
-            "sha256": "0" * 64,
-            "metadata": [],
-            "sentences": ref_id,
-            "sentence_lines": list(range(1, ref_id + 1)),
-            "encoding": "utf-8",
-            "findings": [],
-        },
-        "systems": system_entries,
-    }
+        document = document_record(f"system{s}.txt", "0" * 64, "utf-8", [], range(1, hyp_id + 1))
+        analysis = {"by_length": [], "ngrams": {}}
+        system_entries.append(system_record(f"system{s}", document, counts, corpus, segments, analysis, []))
+    reference = document_record("reference.txt", "0" * 64, "utf-8", [], range(1, ref_id + 1))
+    return dict(results_record(Settings(), reference, system_entries))
 
 
 def results_of(
