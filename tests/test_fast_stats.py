@@ -8,11 +8,11 @@ import jiwer
 import numpy as np
 import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
-from sacrebleu.metrics.lib_ter import translation_edit_rate
 from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
 
 from mtqe import fast_stats
 from mtqe.fast_ter import edits
+from tests import oracle
 
 pytestmark = pytest.mark.differential  # run again with numba's bounds checks in CI (tests/test_kernels.py)
 
@@ -93,19 +93,15 @@ def test_13a_tokenization_in_batches_equals_the_tokenizer(fuzzed, real):
 
 
 def test_ter_on_hard_cases():
-    """Long, repetitive and reordered segments: the shift search runs into its limits."""
-    rng = random.Random(5)
-    limited = 0
-    for _ in range(40):
-        vocabulary = [str(k) for k in range(rng.choice([2, 3, 5, 50]))]
-        ref = [rng.choice(vocabulary) for _ in range(rng.randint(0, 70))]
-        if ref and rng.random() < 0.5:
-            hyp = ref[len(ref) // 3 :] + ref[: len(ref) // 3]
-        else:
-            hyp = [rng.choice(vocabulary) for _ in range(rng.choice([0, 3, 40, 90]))]
-        assert edits(hyp, ref) == translation_edit_rate(hyp, ref)[0]
-        limited += len(hyp) * len(ref) > 2000
-    assert limited >= 10
+    """Long, repetitive and reordered segments, against sacrebleu's answers frozen by tests/oracle.py."""
+    table = oracle.load(oracle.TER_HARD_CASES)
+    cases = oracle.ter_hard_cases()
+    assert [[row["hyp"], row["ref"]] for row in table["cases"]] == [list(case) for case in cases], (
+        "the frozen table is stale: run python -m tests.oracle"
+    )
+    for row in table["cases"]:
+        assert edits(row["hyp"], row["ref"]) == row["edits"], (row["hyp"], row["ref"])
+    assert sum(len(hyp) * len(ref) > 2000 for hyp, ref in cases) >= 10  # the shift search hits its limits
 
 
 def test_an_alphabet_too_large_to_pack_falls_back():
