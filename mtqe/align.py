@@ -36,6 +36,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy import sparse
 
+from mtqe.errors import PairsError
 from mtqe.model import Link
 
 MATCH_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
@@ -84,7 +85,7 @@ def align_sentences(ref: Sequence[str], hyp: Sequence[str], params: AlignParams 
 def pair_lines(ref_count: int, hyp_count: int) -> list[Link]:
     """The one-to-one links of line-aligned files of equal length."""
     if ref_count != hyp_count:
-        raise ValueError(f"{ref_count} reference lines but {hyp_count} hypothesis lines")
+        raise PairsError(f"{ref_count} reference lines but {hyp_count} hypothesis lines")
     return [Link((i,), (i,)) for i in range(ref_count)]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from mtqe.errors import BaselineError
+from mtqe.errors import BaselineError, StatisticsError, SystemNotFound
 from mtqe.metrics import score_pairs
 from mtqe.model import HIGHER_IS_BETTER, METRICS, RunStats
 from mtqe.pairstats import DTYPES, PairStats
@@ -48,7 +48,7 @@ def _choose_system(systems: list[dict[str, Any]], name: str | None) -> dict[str,
     for system in systems:
         if system["name"] == name:
             return system
-    raise ValueError(f"no system named {name!r}; the results have {', '.join(s['name'] for s in systems)}")
+    raise SystemNotFound(f"no system named {name!r}; the results have {', '.join(s['name'] for s in systems)}")
 
 
 def _versions(mtqe_version: str) -> dict[str, str]:
@@ -106,10 +106,10 @@ def _stats(tables: Any, count: int) -> PairStats:
     loaded = {m: np.asarray(tables[m], dtype=DTYPES.get(m, np.int64)) for m in METRICS}
     for metric, table in loaded.items():
         if table.ndim != 2 or table.shape[0] != count:
-            raise ValueError(f"{metric} statistics do not have one row per link")
+            raise StatisticsError(f"{metric} statistics do not have one row per link")
     stats = PairStats.from_metrics(loaded)
     if not np.array_equal(loaded["chrf"], stats["chrf"]):
-        raise ValueError("chrf statistics are not chrf_pp's character columns")
+        raise StatisticsError("chrf statistics are not chrf_pp's character columns")
     return stats
 
 

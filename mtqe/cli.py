@@ -17,7 +17,15 @@ from typing import Annotated, Any
 
 import typer
 
-from mtqe.errors import BaselineError, EngineError, InputError, MtqeError, OutputError, SettingsError
+from mtqe.errors import (
+    BaselineError,
+    EngineError,
+    InputError,
+    MtqeError,
+    OutputError,
+    SettingsError,
+    SystemNotFound,
+)
 from mtqe.model import METRICS, EngineName, GateStatus, Normalization, Settings
 
 EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_BASELINE, EXIT_ENGINE = 0, 1, 2, 3, 4, 5
@@ -273,7 +281,7 @@ def _run_from(results: Path, system: str | None) -> Any:
     data = load_results(read_text(results).text, str(results))
     try:
         return run_from_results(data, system)
-    except ValueError as error:
+    except SystemNotFound as error:
         raise InputError(str(results), str(error)) from None
 
 

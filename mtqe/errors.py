@@ -11,6 +11,18 @@ class SettingsError(MtqeError, ValueError):
     """Settings that cannot drive a run (a bootstrap of 0 resamples, an unknown normalization...)."""
 
 
+class PairsError(MtqeError, ValueError):
+    """Pairs that cannot be scored together: lists of hypotheses and references of different lengths."""
+
+
+class StatisticsError(MtqeError, ValueError):
+    """Sufficient statistics of the wrong shape or content (a corrupt baseline, for example)."""
+
+
+class SystemNotFound(MtqeError, LookupError):
+    """A system name that the results do not have."""
+
+
 class EngineError(MtqeError):
     """The engine cannot run: a Dask scheduler that cannot be reached, an extra that is not installed."""
 

@@ -23,6 +23,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric as SacrebleuMetric
 
 from mtqe import fast_stats
+from mtqe.errors import PairsError
 from mtqe.model import METRICS
 from mtqe.pairstats import STORED, PairStats
 
@@ -120,7 +121,7 @@ class _Jiwer:
 def _check_lengths(hyps: Sequence[str], refs: Sequence[str]) -> None:
     # sacrebleu silently truncates to the shorter list; never let that happen.
     if len(hyps) != len(refs):
-        raise ValueError(f"{len(hyps)} hypotheses but {len(refs)} references")
+        raise PairsError(f"{len(hyps)} hypotheses but {len(refs)} references")
 
 
 def make_metrics(language: str = "en") -> dict[str, Metric]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mtqe.errors import StatisticsError
 from mtqe.model import METRICS
 
 WIDTHS: dict[str, int] = {"bleu": 10, "chrf_pp": 24, "ter": 2, "wer": 3, "cer": 3}
@@ -34,13 +35,13 @@ class PairStats(Mapping[str, np.ndarray]):
 
     def __post_init__(self) -> None:
         if set(self.tables) != set(STORED):
-            raise ValueError(f"statistics for {sorted(self.tables)}; expected {sorted(STORED)}")
+            raise StatisticsError(f"statistics for {sorted(self.tables)}; expected {sorted(STORED)}")
         rows = {table.shape[0] for table in self.tables.values()}
         if len(rows) > 1:
-            raise ValueError(f"statistics tables of different lengths: {sorted(rows)}")
+            raise StatisticsError(f"statistics tables of different lengths: {sorted(rows)}")
         for metric, table in self.tables.items():
             if table.ndim != 2 or table.shape[1] != WIDTHS[metric]:
-                raise ValueError(f"{metric} statistics have shape {table.shape}; expected (n, {WIDTHS[metric]})")
+                raise StatisticsError(f"{metric} statistics have shape {table.shape}; expected (n, {WIDTHS[metric]})")
 
     @classmethod
     def from_metrics(cls, stats: Mapping[str, np.ndarray]) -> PairStats:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mtqe.baseline import load_baseline, render_baseline, run_from_results
-from mtqe.errors import BaselineError
+from mtqe.errors import BaselineError, SystemNotFound
 from mtqe.metrics import make_metrics
 from mtqe.model import METRICS
 from tests.conftest import SEED_HYP, SEED_REF
@@ -42,7 +42,7 @@ def test_baseline_round_trips_and_holds_no_text(results):
 
 
 def test_unknown_system_is_named():
-    with pytest.raises(ValueError, match="no system named 'x'"):
+    with pytest.raises(SystemNotFound, match="no system named 'x'"):
         run_from_results(results_of("A b.\n", "A b.\n"), "x")
 
 
