@@ -59,11 +59,6 @@ def _root() -> None:
     """Machine-translation quality evaluation: align, score and report."""
 
 
-class Engine(str, Enum):
-    local = "local"
-    dask = "dask"
-
-
 def _language(value: str) -> str:
     from mtqe.segment import supported_languages
 
@@ -96,8 +91,9 @@ def evaluate_command(
     stream: Annotated[bool, typer.Option("--stream",
                       help="With --aligned: score chunk by chunk in bounded memory (automatic for large files).")
                       ] = False,
-    engine: Annotated[Engine, typer.Option(help="local, or dask: score line-aligned pairs on a Dask cluster.")] = (
-        Engine.local),
+    engine: Annotated[EngineName | None, typer.Option(show_default="memory, or stream for large --aligned files",
+                      help="memory, stream (--aligned, one hypothesis) or dask (line-aligned pairs on a cluster).")
+                      ] = None,
     scheduler: Annotated[str | None, typer.Option(help="With --engine dask: the scheduler's address.")] = None,
     input_table: Annotated[Path | None, typer.Option("--input",
                            help="With --engine dask: a Parquet or JSON Lines file of pairs (columns ref, hyp).")
@@ -107,7 +103,8 @@ def evaluate_command(
     """Align each hypothesis to the reference, score every sentence pair and the corpus, write reports."""
     from mtqe.outputs import write_outputs
 
-    dask = engine is Engine.dask or input_table is not None
+    dask = engine is EngineName.DASK or input_table is not None
+    stream = stream or engine is EngineName.STREAM
     if input_table is not None and reference is not None:
         raise SettingsError("give either --input or REFERENCE and HYPOTHESIS, not both")
     if reference is None and input_table is None:
@@ -118,7 +115,7 @@ def evaluate_command(
                         bootstrap=bootstrap, seed=seed, encoding=encoding)  # fmt: skip
     inputs = [input_table] if input_table is not None else [reference, *(hypotheses or [])]
     _refuse_overwriting(inputs, [output_dir / name for name in ("report.html", "results.json", "segments.csv")])
-    name = _engine_name(dask, aligned, stream, hypotheses or [], reference)
+    name = engine if engine is EngineName.MEMORY else _engine_name(dask, aligned, stream, hypotheses or [], reference)
     if dask and input_table is None and not (aligned and hypotheses and len(hypotheses) == 1):
         raise SettingsError("the Dask engine scores line-aligned pairs: give --aligned REFERENCE HYPOTHESIS or --input")
     written = write_outputs(
@@ -133,6 +130,8 @@ def evaluate_command(
 def _engine_name(dask: bool, aligned: bool, stream: bool, hypotheses: list[Path], reference: Path | None) -> EngineName:
     if dask:
         return EngineName.DASK
+    if stream and not (aligned and len(hypotheses) == 1):
+        raise SettingsError("the stream engine scores line-aligned pairs: give --aligned REFERENCE HYPOTHESIS")
     large = aligned and len(hypotheses) == 1 and reference is not None and _size(reference, hypotheses[0])
     return EngineName.STREAM if aligned and len(hypotheses) == 1 and (stream or large) else EngineName.MEMORY
 
