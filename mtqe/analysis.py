@@ -61,14 +61,30 @@ class NgramTally:
         self.added: dict[int, Counter[str]] = {n: Counter() for n in self.orders}
 
     def add(self, refs: Sequence[str], hyps: Sequence[str]) -> None:
+        """Count what each hypothesis misses of its reference's n-grams and adds to them (numpy, per chunk)."""
         tokens = tokenize_13a([text.lower() for text in (*refs, *hyps)])
-        ref_tokens, hyp_tokens = tokens[: len(refs)], tokens[len(refs) :]
+        vocabulary: dict[str, int] = {}
+        ids = np.fromiter(
+            (vocabulary.setdefault(token, len(vocabulary)) for sequence in tokens for token in sequence),
+            dtype=np.int64,
+        )
+        words = list(vocabulary)
+        pairs, size = len(refs), max(len(words), 1)
+        if pairs > 1 and pairs * float(size) ** max(self.orders) >= 2.0**62:  # keys would not fit in an int64
+            half = pairs // 2
+            self.add(refs[:half], hyps[:half])
+            self.add(refs[half:], hyps[half:])
+            return
+        offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
+        np.cumsum([len(sequence) for sequence in tokens], out=offsets[1:])
+        wordy = np.fromiter((_has_word_character(word) for word in words), dtype=np.bool_, count=len(words))
         for n in self.orders:
-            missed, added = self.missed[n], self.added[n]
-            for ref, hyp in zip(ref_tokens, hyp_tokens, strict=True):
-                ref_grams, hyp_grams = _ngrams(ref, n), _ngrams(hyp, n)
-                missed.update(ref_grams - hyp_grams)
-                added.update(hyp_grams - ref_grams)
+            ref_keys = _gram_keys(ids, offsets[: pairs + 1], n, wordy, size)
+            hyp_keys = _gram_keys(ids, offsets[pairs:], n, wordy, size)
+            for counter, mine, theirs in ((self.missed[n], ref_keys, hyp_keys), (self.added[n], hyp_keys, ref_keys)):
+                grams, counts = _surplus(mine, theirs, size**n)
+                texts = (_gram_text(gram, n, words) for gram in grams.tolist())
+                counter.update(dict(zip(texts, counts.tolist(), strict=True)))
 
     def merge(self, other: NgramTally) -> NgramTally:
         for n in self.orders:
@@ -76,14 +92,53 @@ class NgramTally:
             self.added[n].update(other.added[n])
         return self
 
+    def merge_all(self, others: Sequence[NgramTally]) -> NgramTally:
+        for other in others:
+            self.merge(other)
+        return self
+
     def result(self) -> dict[str, Any]:
         return {str(n): {"missed": _top(self.missed[n]), "added": _top(self.added[n])} for n in self.orders}
 
 
-def _ngrams(words: list[str], n: int) -> Counter[str]:
-    """Word n-grams; those with a token of punctuation only are left out (quote styles would crowd the lists)."""
-    grams = (words[k : k + n] for k in range(len(words) - n + 1))
-    return Counter(" ".join(gram) for gram in grams if all(_has_word_character(token) for token in gram))
+def _gram_keys(ids: np.ndarray, offsets: np.ndarray, n: int, wordy: np.ndarray, size: int) -> np.ndarray:
+    """(sequence, n-gram) of every n-gram of each sequence as one int64 key, sequence * size**n + gram id;
+    n-grams with a token of punctuation only are left out (quote styles would crowd the lists)."""
+    lengths = np.diff(offsets)
+    counts = np.maximum(lengths - n + 1, 0)
+    total = int(counts.sum())
+    sequence = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    first = np.cumsum(counts) - counts
+    starts = np.repeat(offsets[:-1], counts) + (np.arange(total, dtype=np.int64) - np.repeat(first, counts))
+    gram = np.zeros(total, dtype=np.int64)
+    keep = np.ones(total, dtype=np.bool_)
+    for k in range(n):
+        token = ids[starts + k]
+        gram = gram * size + token
+        keep &= wordy[token]
+    return (sequence * size**n + gram)[keep]
+
+
+def _surplus(mine: np.ndarray, theirs: np.ndarray, grams: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per n-gram, summed over sequences: how often it occurs in ``mine`` beyond its count in ``theirs``."""
+    keys, counts = np.unique(mine, return_counts=True)
+    other_keys, other_counts = np.unique(theirs, return_counts=True)
+    at = np.searchsorted(other_keys, keys)
+    inside = np.minimum(at, max(len(other_keys) - 1, 0))
+    found = (at < len(other_keys)) & (other_keys[inside] == keys) if len(other_keys) else np.zeros(len(keys), bool)
+    surplus = counts - np.where(found, other_counts[inside] if len(other_keys) else 0, 0)
+    positive = surplus > 0
+    gram_ids, where = np.unique(keys[positive] % grams, return_inverse=True)
+    return gram_ids, np.bincount(where, weights=surplus[positive]).astype(np.int64)
+
+
+def _gram_text(gram: int, n: int, words: list[str]) -> str:
+    size = len(words)
+    parts = []
+    for _ in range(n):
+        gram, token = divmod(gram, size)
+        parts.append(words[token])
+    return " ".join(reversed(parts))
 
 
 @functools.lru_cache(maxsize=1 << 16)

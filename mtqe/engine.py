@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 
 from mtqe.model import METRICS, CorpusScore, EngineName, Settings
-from mtqe.pairstats import DTYPES, STORED, WIDTHS, PairStats
+from mtqe.pairstats import STORED, WIDTHS, PairStats
 
 PairChunk = tuple[list[str], list[str]]  # (references, hypotheses) of consecutive pairs
 SegmentSink = Callable[[int, list[str], list[str], np.ndarray], None]  # (first index, refs, hyps, scores)
@@ -71,8 +71,8 @@ class LocalEngine:
         tally = NgramTally()
         with PairScorer(settings.language, self.workers) as scorer:
             for refs, hyps in source.chunks():
-                stats, scores = scorer.score(hyps, refs)
-                tally.add(refs, hyps)
+                stats, scores, chunk_tally = scorer.score_and_tally(hyps, refs)
+                tally.merge(chunk_tally)  # type: ignore[arg-type]
                 start = tables.count
                 tables.add(stats, scores, reference_lengths(refs))
                 notes += capped_ter_notes(refs, hyps, start)
@@ -114,12 +114,13 @@ def capped_ter_notes(refs: list[str], hyps: list[str], start: int = 0) -> list[s
 
 class _Tables:
     """Statistics, scores and reference lengths of every pair, allocated once for the expected number
-    of pairs and grown only if there are more."""
+    of pairs and grown only if there are more. Statistics are kept as float64, what the bootstrap
+    multiplies (exact for counts below 2**53), so a million pairs need no second, converted copy."""
 
     def __init__(self, rows: int) -> None:
         self.rows = max(rows, 1)
         self.count = 0
-        self.stats = {m: np.empty((self.rows, WIDTHS[m]), dtype=DTYPES[m]) for m in STORED}
+        self.stats = {m: np.empty((self.rows, WIDTHS[m]), dtype=np.float64) for m in STORED}
         self.scores = np.empty((self.rows, len(METRICS)))
         self.lengths = np.empty(self.rows, dtype=np.int64)
 

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import version
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from sacrebleu.metrics import BLEU, CHRF, TER
@@ -26,6 +26,9 @@ from mtqe import fast_stats
 from mtqe.errors import PairsError
 from mtqe.model import METRICS
 from mtqe.pairstats import STORED, PairStats
+
+if TYPE_CHECKING:
+    from mtqe.analysis import NgramTally
 
 
 class Metric(Protocol):
@@ -170,9 +173,17 @@ class PairScorer:
 
     def score(self, hyps: Sequence[str], refs: Sequence[str]) -> tuple[PairStats, np.ndarray]:
         """Statistics of every metric (rows per pair) and sentence scores (pairs x metrics, METRICS order)."""
+        stats, scores, _ = self.score_and_tally(hyps, refs, tally=False)
+        return stats, scores
+
+    def score_and_tally(
+        self, hyps: Sequence[str], refs: Sequence[str], tally: bool = True
+    ) -> tuple[PairStats, np.ndarray, NgramTally | None]:
+        """:meth:`score`, and the n-grams missed and added (:class:`mtqe.analysis.NgramTally`), counted in the
+        same worker processes."""
         _check_lengths(hyps, refs)
         if self._pool is None or len(hyps) < PARALLEL_MIN_PAIRS:
-            return _score_chunk(list(hyps), list(refs), self.language)
+            return _score_chunk(list(hyps), list(refs), self.language, tally)
         size = min(CHUNK_PAIRS, -(-len(hyps) // (2 * self.workers)))  # at least two chunks a worker
         bounds = range(0, len(hyps), size)
         parts = list(
@@ -181,9 +192,13 @@ class PairScorer:
                 (list(hyps[k : k + size]) for k in bounds),
                 (list(refs[k : k + size]) for k in bounds),
                 (self.language for _ in bounds),
+                (tally for _ in bounds),
             )
         )
-        return PairStats.concat([part[0] for part in parts]), np.concatenate([part[1] for part in parts])
+        stats = PairStats.concat([part[0] for part in parts])
+        tallies = [part[2] for part in parts if part[2] is not None]
+        merged = tallies[0].merge_all(tallies[1:]) if tallies else None
+        return stats, np.concatenate([part[1] for part in parts]), merged
 
 
 def score_pairs(
@@ -194,12 +209,19 @@ def score_pairs(
         return scorer.score(hyps, refs)
 
 
-def _score_chunk(hyps: list[str], refs: list[str], language: str) -> tuple[PairStats, np.ndarray]:
+def _score_chunk(
+    hyps: list[str], refs: list[str], language: str, tally: bool = False
+) -> tuple[PairStats, np.ndarray, NgramTally | None]:
+    from mtqe.analysis import NgramTally
+
     metrics = make_metrics(language)
+    ngrams = NgramTally() if tally else None
     if not hyps:
-        return PairStats.empty(), np.zeros((0, len(METRICS)))
+        return PairStats.empty(), np.zeros((0, len(METRICS))), ngrams
     stats = PairStats.from_metrics({name: metrics[name].statistics(hyps, refs) for name in STORED})
     scores = np.empty((len(hyps), len(METRICS)), dtype=np.float64)
     for column, name in enumerate(METRICS):
         scores[:, column] = [metrics[name].sentence_score(row) for row in stats[name]]
-    return stats, scores
+    if ngrams is not None:
+        ngrams.add(refs, hyps)
+    return stats, scores, ngrams

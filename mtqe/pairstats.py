@@ -29,7 +29,11 @@ CHRF_COLUMNS = 18  # chrF (word order 0) is chrF++'s six character orders
 
 @dataclass(frozen=True, eq=False)  # tables of numbers compare with equals(), not ==
 class PairStats(Mapping[str, np.ndarray]):
-    """Statistics of ``len(self)`` pairs; ``stats[metric]`` is that metric's table, one row per pair."""
+    """Statistics of many pairs; ``stats[metric]`` is that metric's table, one row per pair.
+
+    Tables hold integers: as int64 (TER's as float64, sacrebleu's type) when counted, or as float64 when a
+    run keeps a million rows for the bootstrap, which multiplies float64; both give the same scores.
+    """
 
     tables: Mapping[str, np.ndarray]
 
