@@ -253,10 +253,15 @@ def render_json(results: Results | dict[str, Any]) -> str:
 
 
 def write_json(handle: IO[str], results: Results | dict[str, Any]) -> None:
-    """:func:`render_json` written piece by piece, so lazy segment lists are never held in memory."""
+    """:func:`render_json` written in blocks of pieces, so lazy segment lists are never held in memory."""
+    block: list[str] = []
     for piece in _encoder().iterencode(results):
-        handle.write(piece)
-    handle.write("\n")
+        block.append(piece)
+        if len(block) >= 65_536:
+            handle.write("".join(block))
+            block.clear()
+    block.append("\n")
+    handle.write("".join(block))
 
 
 _REQUIRED = {
