@@ -235,4 +235,12 @@ class LinkScores:
 
 
 def _overlap(a, b) -> bool:
-    return bool(a[0] & b[0]) or bool(a[1] & b[1]) or (not a[0] and not b[0] and a[1] == b[1])
+    """Lax correctness: the links share a reference and a hypothesis unit, or are omissions (additions)
+    of a shared unit."""
+    if a[0] and a[1] and b[0] and b[1]:
+        return bool(a[0] & b[0]) and bool(a[1] & b[1])
+    if not a[1] and not b[1]:
+        return bool(a[0] & b[0])
+    if not a[0] and not b[0]:
+        return bool(a[1] & b[1])
+    return False
