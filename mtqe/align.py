@@ -4,8 +4,8 @@ Each sentence becomes a TF-IDF weighted vector of lower-cased words and
 character trigrams (weights learnt from the two documents themselves, so names
 and numbers count for much, "the" for little). The similarity of a link is the
 cosine of the summed vectors of its two sides. Because a sum's dot products are
-sums of dot products, every 1-2, 2-1, 2-2, 1-3 and 3-1 link is scored from the
-sentence-by-sentence dot products alone.
+sums of dot products, every link of up to four sentences a side (1-2 ... 4-1,
+2-3, 3-2) is scored from the sentence-by-sentence dot products alone.
 
 A dynamic programme then finds the cheapest monotonic path of links. Costs are
 counted per character, so a long sentence weighs more than a short one and
@@ -39,23 +39,34 @@ from scipy import sparse
 from mtqe.errors import PairsError
 from mtqe.model import Link
 
-MATCH_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+MATCH_TYPES: tuple[tuple[int, int], ...] = (
+    (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (1, 4), (4, 1),
+)  # fmt: skip
+MAX_BLOCK = max(max(dr, dh) for dr, dh in MATCH_TYPES)  # the most sentences a link takes from one side
 OMIT, ADD = (1, 0), (0, 1)
 _TYPES: tuple[tuple[int, int], ...] = (*MATCH_TYPES, OMIT, ADD)
 _WORD = re.compile(r"\w+")
+_SCALE = 1000.0  # costs are whole thousandths of a character
 _LENGTH_SMOOTHING = 10.0  # characters; keeps the length term of very short sentences small
 
 
 @dataclass(frozen=True)
 class AlignParams:
-    """Costs of the alignment search, tuned on real MT documents (benchmarks/align_accuracy.py)."""
+    """Costs of the alignment search, tuned on the tuning seeds of benchmarks/align_quality.py (TED and WMT22
+    documents with merges of up to four sentences, one unit per line and in paragraphs)."""
 
-    skip: float = 1.1  # per character of an omitted or added sentence
+    skip: float = 1.2  # per character of an omitted or added sentence
     penalty: dict[tuple[int, int], float] = field(  # per character of the whole link
-        default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.05, (2, 1): 0.05, (2, 2): 0.1, (1, 3): 0.2, (3, 1): 0.2}
+        default_factory=lambda: {
+            **{(1, 1): 0.0, (1, 2): 0.05, (2, 1): 0.05, (2, 2): 0.1},
+            **{(1, 3): 0.1, (3, 1): 0.1, (2, 3): 0.1, (3, 2): 0.1, (1, 4): 0.2, (4, 1): 0.2},
+        }
     )
     merge: dict[tuple[int, int], float] = field(  # per character merged into a side's longest sentence
-        default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.45, (2, 1): 0.45, (2, 2): 0.45, (1, 3): 0.9, (3, 1): 0.9}
+        default_factory=lambda: {
+            **{(1, 1): 0.0, (1, 2): 0.45, (2, 1): 0.45, (2, 2): 0.45},
+            **{(1, 3): 0.3, (3, 1): 0.3, (2, 3): 0.3, (3, 2): 0.3, (1, 4): 0.3, (4, 1): 0.3},
+        }
     )
     length: float = 0.25  # weight of |log(length ratio / the documents' length ratio)|
     band: int = 32  # initial half-width of the search band, in sentences
@@ -125,7 +136,7 @@ def _vectorize(ref: Sequence[str], hyp: Sequence[str]) -> tuple[sparse.csr_matri
 
 
 class _Side:
-    """Per-document quantities the search needs, for blocks of 1 to 3 consecutive sentences.
+    """Per-document quantities the search needs, for blocks of 1 to MAX_BLOCK consecutive sentences.
 
     Index ``k`` of each per-size array describes the block of sentences [k - size, k).
     """
@@ -135,17 +146,15 @@ class _Side:
         lengths = np.array([max(len(t), 1) for t in texts], dtype=float)
         self.cum_chars = np.concatenate(([0.0], np.cumsum(lengths)))
         self_dot = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
-        next_dot, after_next = _row_dots(vectors, 1), _row_dots(vectors, 2)
+        gap_dots = {gap: _row_dots(vectors, gap) for gap in range(1, MAX_BLOCK)}
         self.norms: dict[int, np.ndarray] = {}  # |sum of the block's vectors|^2
         self.longest: dict[int, np.ndarray] = {}  # characters of the block's longest sentence
-        for size in (1, 2, 3):
+        for size in range(1, MAX_BLOCK + 1):
             norm, longest = np.zeros(len(texts) + 1), np.zeros(len(texts) + 1)
             if len(texts) >= size:
                 norm[size:] = _window(self_dot, size, np.sum)
-                if size >= 2:
-                    norm[size:] += 2 * _window(next_dot, size - 1, np.sum)
-                if size == 3:
-                    norm[size:] += 2 * after_next
+                for gap in range(1, size):  # every pair of the block's sentences, gap apart, twice
+                    norm[size:] += 2 * _window(gap_dots[gap], size - gap, np.sum)
                 longest[size:] = _window(lengths, size, np.max)
             self.norms[size], self.longest[size] = norm, longest
 
@@ -200,7 +209,9 @@ def _search(
     ref, hyp = sides
     n = len(band.lo) - 1
     dots = _BandDots(ref.vectors, hyp.vectors, band)
-    add_cost = params.skip * np.diff(hyp.cum_chars)
+    # Costs are counted in whole thousandths of a character: sums of integers are exact in float64, so
+    # the cheapest path (and how ties fall) does not depend on the band's width or the order of sums.
+    add_cost = np.rint(_SCALE * params.skip * np.diff(hyp.cum_chars))
     cost: list[np.ndarray] = []
     back: list[np.ndarray] = []
     for i in range(n + 1):
@@ -216,9 +227,9 @@ def _search(
             start = columns - dh
             previous = _lookup(cost[i - dr], band.lo[i - dr], start)
             if (dr, dh) == OMIT:
-                step = params.skip * (ref.cum_chars[i] - ref.cum_chars[i - 1])
+                step = np.rint(_SCALE * params.skip * (ref.cum_chars[i] - ref.cum_chars[i - 1]))
             else:
-                step = _link_cost(sides, numerators[(dr, dh)], i, columns, dr, dh, params)
+                step = np.rint(_SCALE * _link_cost(sides, numerators[(dr, dh)], i, columns, dr, dh, params))
             candidate = previous + step
             better = candidate < best
             best[better] = candidate[better]
@@ -260,9 +271,10 @@ class _BandDots:
     def __init__(self, ref: sparse.csr_matrix, hyp: sparse.csr_matrix, band: _Band) -> None:
         n = ref.shape[0]
         reach = max(dh for _, dh in MATCH_TYPES)
-        # reference sentence r is used by rows r + 1 .. r + 3
+        rows = max(dr for dr, _ in MATCH_TYPES)
+        # reference sentence r is used by rows r + 1 .. r + rows
         self.base = np.array([max(band.lo[r + 1] - reach, 0) for r in range(n)], dtype=int)
-        ends = np.array([band.hi[min(r + 3, n)] for r in range(n)], dtype=int)
+        ends = np.array([band.hi[min(r + rows, n)] for r in range(n)], dtype=int)
         width = int((ends - self.base).max())
         self.prefix = np.zeros((n, width + 1))
         chunk = 256
@@ -284,10 +296,10 @@ class _BandDots:
         the caller masks them.
         """
         width = self.prefix.shape[1] - 1
-        gathered: dict[int, list[np.ndarray]] = {}  # r -> prefix at columns - k, k = 0..3
-        for r in range(max(i - 3, 0), i):
+        gathered: dict[int, list[np.ndarray]] = {}  # r -> prefix at columns - k, k = 0..MAX_BLOCK
+        for r in range(max(i - MAX_BLOCK, 0), i):
             shifted = columns - self.base[r]
-            gathered[r] = [self.prefix[r, np.minimum(np.maximum(shifted - k, 0), width)] for k in range(4)]
+            gathered[r] = [self.prefix[r, np.minimum(np.maximum(shifted - k, 0), width)] for k in range(MAX_BLOCK + 1)]
         numerators = {}
         for dr, dh in MATCH_TYPES:
             if dr > i:
