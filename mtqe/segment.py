@@ -26,6 +26,7 @@ _METADATA_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _METADATA_MAX_CHARS = 120
+_HEADLINE_MAX_WORDS = 12
 # A line that ends like this closes a sentence, so a line break after it is no wrap.
 _SENTENCE_END = re.compile(r"""[.!?…:;"'”’»)\]]\s*$""")
 
@@ -99,7 +100,22 @@ def split_paragraphs(lines: list[str], start: int = 0) -> list[Paragraph]:
 
     if not _is_hard_wrapped(lines, blocks):
         blocks = [[index] for block in blocks for index in block]
+    else:
+        blocks = [part for block in blocks for part in _headline_apart(lines, block)]
     return [_join(lines, block) for block in blocks]
+
+
+def _headline_apart(lines: list[str], block: list[int]) -> list[list[int]]:
+    """A short first line without final punctuation, above much longer lines, is a headline: its own unit."""
+    if len(block) < 2:
+        return [block]
+    first, rest = lines[block[0]].strip(), [lines[index].strip() for index in block[1:]]
+    headline = (
+        len(first.split()) <= _HEADLINE_MAX_WORDS
+        and not _SENTENCE_END.search(first)
+        and len(first) * 2 < max(len(line) for line in rest)
+    )
+    return [block[:1], block[1:]] if headline else [block]
 
 
 def _is_hard_wrapped(lines: list[str], blocks: list[list[int]]) -> bool:

@@ -80,3 +80,14 @@ def test_lines_as_sentences_keeps_every_line_including_empty_ones():
 
 def test_lines_as_sentences_without_final_newline():
     assert lines_as_sentences(source("one\ntwo")).texts == ["one", "two"]
+
+
+def test_a_headline_above_the_first_paragraph_is_its_own_unit():
+    text = (
+        "Russia warns the West\n"
+        "By now the troops had gathered near the border, officials said on Monday. Talks continue.\n\n"
+        "This second paragraph is hard wrapped and goes on\nacross two lines of text.\n"
+    )
+    document = segment_document(SourceText("doc.txt", text, "", "utf-8"))
+    assert document.texts[0] == "Russia warns the West"
+    assert document.texts[-1] == "This second paragraph is hard wrapped and goes on across two lines of text."
