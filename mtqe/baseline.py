@@ -27,6 +27,11 @@ def run_from_results(results: dict[str, Any], system: str | None = None, workers
     """A system of a results.json document, with its statistics recomputed from its texts (exactly as scored)."""
     chosen = _choose_system(results["systems"], system)
     segments = chosen["segments"]
+    if not segments and chosen.get("segments_file"):
+        raise SystemNotFound(
+            f"the segments of {chosen['name']!r} are in {chosen['segments_file']}, not in the results; "
+            "a baseline needs them: evaluate with the memory or stream engine"
+        )
     hyps, refs = [s["hyp"] for s in segments], [s["ref"] for s in segments]
     stats, _ = score_pairs(hyps, refs, results["settings"].get("language", "en"), workers)
     return RunStats(

@@ -103,7 +103,9 @@ def evaluate_command(
     """Align each hypothesis to the reference, score every sentence pair and the corpus, write reports."""
     from mtqe.outputs import write_outputs
 
-    dask = engine is EngineName.DASK or input_table is not None
+    dask = engine is EngineName.DASK or (input_table is not None and engine is None)
+    if engine is EngineName.MEMORY and stream:
+        raise SettingsError("--stream and --engine memory contradict each other")
     stream = stream or engine is EngineName.STREAM
     if input_table is not None and reference is not None:
         raise SettingsError("give either --input or REFERENCE and HYPOTHESIS, not both")
@@ -114,7 +116,10 @@ def evaluate_command(
     settings = Settings(language=language, aligned=aligned or dask, fix_text=fix_text, normalize=normalize,
                         bootstrap=bootstrap, seed=seed, encoding=encoding)  # fmt: skip
     inputs = [input_table] if input_table is not None else [reference, *(hypotheses or [])]
-    _refuse_overwriting(inputs, [output_dir / name for name in ("report.html", "results.json", "segments.csv")])
+    outputs = ("report.html", "results.json", "segments.csv", "segments.parquet")
+    _refuse_overwriting(inputs, [output_dir / name for name in outputs])
+    if input_table is not None and engine not in (None, EngineName.DASK):
+        raise SettingsError(f"--input is read by the Dask engine, not the {engine.value} engine")
     name = engine if engine is EngineName.MEMORY else _engine_name(dask, aligned, stream, hypotheses or [], reference)
     if dask and input_table is None and not (aligned and hypotheses and len(hypotheses) == 1):
         raise SettingsError("the Dask engine scores line-aligned pairs: give --aligned REFERENCE HYPOTHESIS or --input")

@@ -56,8 +56,8 @@ class TablePairs:
                 frame = dd.read_json(str(self.path), lines=True, blocksize=8_000_000)  # about 40,000 pairs
             else:  # write files with row groups of some 10,000-50,000 pairs
                 frame = dd.read_parquet(str(self.path), columns=["ref", "hyp"], split_row_groups=True)
-        except (ValueError, OSError) as error:
-            raise InputError(str(self.path), str(error)) from None
+        except (ValueError, OSError, KeyError) as error:
+            raise InputError(str(self.path), " ".join(str(error).split())) from None
         missing = {"ref", "hyp"} - set(frame.columns)
         if missing:
             raise InputError(str(self.path), f"lacks the column(s) {', '.join(sorted(missing))}")
@@ -70,13 +70,14 @@ class TablePairs:
 
 
 class DaskEngine:
-    """Scores on the Dask scheduler at ``scheduler`` (default: a local cluster of ``workers`` processes)."""
+    """Scores on the Dask scheduler at ``scheduler`` (default: a local cluster of ``workers`` processes);
+    the command line gives it a temporary folder that replaces ``segments.parquet`` only when the run succeeds."""
 
     name: ClassVar[EngineName] = EngineName.DASK
     segments_file = "segments.parquet"
 
-    def __init__(self, output_dir: Path, scheduler: str | None = None, workers: int = 1) -> None:
-        self.output_dir = output_dir
+    def __init__(self, segments_dir: Path, scheduler: str | None = None, workers: int = 1) -> None:
+        self.segments_dir = segments_dir  # where the workers write the per-pair scores (a Parquet folder)
         self.scheduler = scheduler
         self.workers = workers
 
@@ -90,15 +91,16 @@ class DaskEngine:
             else:
                 cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, dashboard_address=None)
                 client = distributed.Client(cluster)
-        except (OSError, TimeoutError) as error:
+        except (OSError, TimeoutError, ValueError) as error:
             where = self.scheduler or "of a local cluster"
             raise EngineError(f"cannot reach the Dask scheduler {where}: {error}") from None
-        with client:
-            frame = source.frame() if isinstance(source, TablePairs) else _from_chunks(source)
-            scored = _score_frame(frame, settings, self.output_dir / self.segments_file)
-        if cluster is not None:
-            cluster.close()
-        return scored
+        try:
+            with client:
+                frame = source.frame() if isinstance(source, TablePairs) else _from_chunks(source)
+                return _score_frame(frame, settings, self.segments_dir)
+        finally:
+            if cluster is not None:
+                cluster.close()
 
 
 def score_partition(frame: pd.DataFrame, language: str) -> pd.DataFrame:
@@ -124,7 +126,6 @@ def _score_frame(pairs: Any, settings: Settings, segments_path: Path) -> Scored:
     meta = score_partition(_EMPTY_PAIRS, settings.language)
     scored = pairs.map_partitions(score_partition, settings.language, meta=meta).persist()
     shown = ["segment", "ref", "hyp", *METRICS]
-    segments_path.parent.mkdir(parents=True, exist_ok=True)
     scored[shown].to_parquet(segments_path, write_index=False)
     numbers = [c for c in meta.columns if c not in ("ref", "hyp")]
     local = scored[numbers].compute().sort_values("segment", kind="stable")

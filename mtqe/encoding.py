@@ -53,9 +53,11 @@ def decide_encoding(open_binary: Opener, path: str, requested: str | None = None
     """How to decode the file ``open_binary`` opens; raise InputError if nothing fits."""
     if requested is not None:
         try:
-            codecs.lookup(requested)
+            info = codecs.lookup(requested)
         except LookupError:
             raise InputError(path, f"unknown encoding {requested!r}") from None
+        if not getattr(info, "_is_text_encoding", True):  # hex, base64, rot13...: bytes to bytes, not text
+            raise InputError(path, f"{requested!r} is not a text encoding")
         return Decoding(requested, "requested")
     with open_binary() as handle:
         head = handle.read(4)

@@ -114,6 +114,8 @@ class TextReader:
                 except UnicodeDecodeError as error:
                     line = newlines + block.count(b"\n", 0, max(error.start - buffered, 0)) + 1
                     raise decoding.error(self.path, error.reason, line) from None
+                except UnicodeError as error:  # e.g. UTF-16 asked for, but the file has no byte-order mark
+                    raise decoding.error(self.path, str(error), newlines + 1) from None
                 newlines += block.count(b"\n")
                 if block and text.endswith("\r"):
                     text, carry = text[:-1], "\r"  # may be the first half of a CRLF

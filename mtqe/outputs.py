@@ -14,6 +14,7 @@ import contextlib
 import heapq
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -39,6 +40,7 @@ class OutputSet:
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = output_dir
         self._files: dict[str, IO[str]] = {}
+        self._folders: dict[str, Path] = {}
         self._scratch: list[str] = []
         self._made_dir = False
 
@@ -48,11 +50,23 @@ class OutputSet:
     def __exit__(self, *exc: object) -> None:
         self.abort()
 
+    def _make_dir(self) -> None:
+        if not self.output_dir.is_dir():
+            self.output_dir.mkdir(parents=True)  # only once there is something to write
+            self._made_dir = True
+
+    def folder(self, name: str) -> Path:
+        """An empty folder that becomes ``output_dir/name`` on commit (replacing the old one whole)."""
+        try:
+            self._make_dir()
+            self._folders[name] = Path(tempfile.mkdtemp(dir=self.output_dir, prefix=f".{name}."))
+        except OSError as error:
+            raise OutputError(str(self.output_dir / name), f"cannot write: {error.strerror or error}") from None
+        return self._folders[name]
+
     def _temporary(self, name: str) -> IO[str]:
         try:
-            if not self.output_dir.is_dir():
-                self.output_dir.mkdir(parents=True)  # only once there is something to write
-                self._made_dir = True
+            self._make_dir()
             return tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", newline="", dir=self.output_dir, prefix=f".{name}.", delete=False
             )
@@ -86,14 +100,25 @@ class OutputSet:
                 os.fsync(handle.fileno())
                 handle.close()
                 os.chmod(handle.name, file_mode())
+            for name, folder in sorted(self._folders.items()):
+                target = self.output_dir / name
+                os.chmod(folder, 0o777 & file_mode() | 0o111)
+                if target.exists():  # the old folder goes aside first: a folder cannot be replaced in one step
+                    old = Path(tempfile.mkdtemp(dir=self.output_dir, prefix=f".{name}.old."))
+                    os.replace(target, old / name)
+                    os.replace(folder, target)
+                    shutil.rmtree(old)
+                else:
+                    os.replace(folder, target)
+                targets.append(target)
             for name, handle in sorted(self._files.items()):
                 target = self.output_dir / name
                 os.replace(handle.name, target)
                 targets.append(target)
         except OSError as error:
             raise OutputError(str(self.output_dir), f"cannot write: {error.strerror or error}") from None
-        self._files, self._made_dir = {}, False
-        return targets
+        self._files, self._folders, self._made_dir = {}, {}, False
+        return sorted(targets)
 
     def abort(self) -> None:
         for handle in self._files.values():
@@ -101,7 +126,9 @@ class OutputSet:
             Path(handle.name).unlink(missing_ok=True)
         for name in self._scratch:
             Path(name).unlink(missing_ok=True)
-        self._files, self._scratch = {}, []
+        for folder in self._folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        self._files, self._scratch, self._folders = {}, [], {}
         if self._made_dir:
             with contextlib.suppress(OSError):
                 self.output_dir.rmdir()  # made by this run and left empty: remove it
@@ -225,14 +252,14 @@ def write_outputs(
             else:
                 from mtqe.dask_engine import DaskEngine
 
-                engine = DaskEngine(output_dir, scheduler, workers or os.cpu_count() or 1)
+                engine = DaskEngine(outputs.folder(DaskEngine.segments_file), scheduler, workers or os.cpu_count() or 1)
                 if table is not None:
                     result = run_table(table, settings, engine)
                 else:
                     assert reference is not None
                     result = run_evaluation(reference, hypotheses, settings, engine)
                 outputs.write_text("results.json", render_json(result.results))
-                sample, how = list(result.sample), f", {output_dir / engine.segments_file} (Dask)"
+                sample, how = list(result.sample), " (Dask)"
             _tell(result.results, notes, quiet)
             assert result.scores is not None and result.ref_lengths is not None
             system = {**result.results["systems"][0], "segments": sample, "segments_total": len(result.scores)}

@@ -79,3 +79,23 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_5(tmp_path, capsys, monke
     errors = capsys.readouterr().err.strip().splitlines()
     assert code == 5 and len(errors) == 1 and errors[0].startswith("mtqe: error: cannot reach the Dask scheduler")
     assert not (tmp_path / "o").exists()
+
+
+def test_a_failed_dask_run_keeps_the_previous_outputs_whole(tmp_path):
+    ref = tmp_path / "ref.txt"
+    ref.write_text("".join(f"Line {k} of the text.\n" for k in range(30)), encoding="utf-8")
+    out = tmp_path / "o"
+    options = ["--engine", "dask", "--workers", "1", "--bootstrap", "100", "-q", "-o", str(out)]
+    assert main(["evaluate", "--aligned", str(ref), str(ref), *options]) == 0
+    before = {p.name: p.stat().st_mtime_ns for p in out.rglob("*")}
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert main(["evaluate", "--input", str(empty), *options]) == 3
+    assert {p.name: p.stat().st_mtime_ns for p in out.rglob("*")} == before  # nothing written, nothing left
+    assert len(pd.read_parquet(out / "segments.parquet")) == 30
+    assert main(["evaluate", "--input", str(out / "segments.parquet"), *options]) == 3  # an output as input
+    assert main(["baseline", "save", str(out / "results.json"), "-o", str(tmp_path / "b.json")]) == 3
+
+
+def test_input_is_for_the_dask_engine_only(tmp_path):
+    assert main(["evaluate", "--input", str(tmp_path / "t.parquet"), "--engine", "memory", "-o", str(tmp_path)]) == 2

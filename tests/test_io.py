@@ -169,3 +169,9 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path, monkeypatch):
 def test_legacy_encodings_are_told_apart(tmp_path, text, codec):
     source = read_text(write(tmp_path, text.encode(codec)))
     assert source.text == text
+
+
+@pytest.mark.parametrize(("encoding", "problem"), [("utf-16", "not valid utf-16"), ("hex", "not a text encoding")])
+def test_a_requested_encoding_that_cannot_decode_is_an_input_error(encoding, problem):
+    with pytest.raises(InputError, match=problem):
+        read_text("x.txt", data=b"plain ASCII text\n", encoding=encoding)
