@@ -23,6 +23,7 @@ from mtqe.align import align_sentences
 from mtqe.model import SourceText
 from mtqe.segment import segment_document
 from tests import docpairs
+from tests.tedpairs import sentence_lines
 
 LAYOUTS = {
     "lines": docpairs.Edits(paragraph=(1, 1)),
@@ -37,8 +38,8 @@ def evaluate_pair(pair: docpairs.DocPair, scores: docpairs.LinkScores) -> float:
     start = time.perf_counter()
     links = align_sentences(ref.texts, hyp.texts)
     seconds = time.perf_counter() - start
-    ref_owners = docpairs.owners(ref.texts, pair.ref_units)
-    hyp_owners = docpairs.owners(hyp.texts, pair.hyp_pieces)
+    ref_owners = sentence_lines(ref.texts, pair.ref_units)
+    hyp_owners = sentence_lines(hyp.texts, pair.hyp_pieces)
     predicted = docpairs.project(links, ref_owners, hyp_owners, len(pair.ref_units), len(pair.hyp_pieces))
     partnered = {u for r, h in pair.gold if h for u in r}
     omitted = [ref_owners[i] for link in links if not link.hyp_ids for i in link.ref_ids]

@@ -152,6 +152,14 @@ class TextReader:
         ]
         self.findings = [*decoding.findings, *endings, *checker.findings()]
 
+    def read(self) -> SourceText:
+        """The whole file, read to the end as :meth:`chunks` reads it."""
+        lines = [line for chunk in self.chunks() for line in chunk]
+        text = "\n".join(lines) + ("\n" if self.final_newline else "")
+        return SourceText(
+            path=self.path, text=text, sha256=self.sha256, encoding=self.encoding, findings=tuple(self.findings)
+        )
+
     def _checked(self, checker: LineChecker, lines: list[str]) -> list[str]:
         lines = checker.lines(lines, self.lines + 1)
         self.lines += len(lines)
@@ -167,12 +175,7 @@ def read_text(
     data: bytes | None = None,
 ) -> SourceText:
     """Read and decode one whole file (or ``data`` named ``path``); raise :class:`InputError` naming it."""
-    reader = TextReader(path, encoding=encoding, fix_text=fix_text, normalize=normalize, data=data)
-    lines = [line for chunk in reader.chunks() for line in chunk]
-    text = "\n".join(lines) + ("\n" if reader.final_newline else "")
-    return SourceText(
-        path=reader.path, text=text, sha256=reader.sha256, encoding=reader.encoding, findings=tuple(reader.findings)
-    )
+    return TextReader(path, encoding=encoding, fix_text=fix_text, normalize=normalize, data=data).read()
 
 
 def _check_file(path: str) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 
 from mtqe.engine import Engine, MemoryEngine, SegmentSink
 from mtqe.errors import SettingsError
-from mtqe.io import TextReader, read_text
+from mtqe.io import TextReader
 from mtqe.model import Document, EngineName, Evaluation, Normalization, Settings
 from mtqe.schema import Results
 
@@ -43,9 +43,7 @@ def read_document(path: PathLike, settings: Settings) -> Document:
     """One whole file, read as :func:`open_reader` reads it, as sentences (or lines, when aligned)."""
     from mtqe.segment import lines_as_sentences, segment_document
 
-    source = read_text(
-        path, encoding=settings.encoding, fix_text=settings.fix_text, normalize=settings.normalize is Normalization.NFC
-    )
+    source = open_reader(path, settings).read()
     return lines_as_sentences(source) if settings.aligned else segment_document(source, settings.language)
 
 

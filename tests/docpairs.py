@@ -10,9 +10,10 @@ into paragraphs with independent breaks.
 
 The gold alignment is at unit level: each gold link is (reference units, hypothesis pieces), where a
 piece is a unit, a merge of units or half of a split unit as it appears in the hypothesis. A predicted
-sentence alignment is projected onto units through the words each sentence draws from each unit, and
-scored strictly (a predicted link equals a gold link) and laxly (it overlaps one), as Bleualign and
-vecalign score, per gold link type. Used by benchmarks/align_quality.py.
+sentence alignment is projected onto units through the words each sentence draws from each unit
+(tests/tedpairs.py's sentence_lines), and scored strictly (a predicted link equals a gold link) and
+laxly (it overlaps one), as Bleualign and vecalign score, per gold link type. Used by
+benchmarks/align_quality.py.
 """
 
 from __future__ import annotations
@@ -160,19 +161,10 @@ def _glue(units: list[str], rng: random.Random, per: tuple[int, int], *, blank: 
 # --- scoring ---------------------------------------------------------------------------------------
 
 
-def owners(sentences: list[str], units: list[str]) -> list[set[int]]:
-    """For each sentence (in order), the units it draws its words from (the splitter only moves white space)."""
-    owner = [index for index, unit in enumerate(units) for _ in unit.split()]
-    result, position = [], 0
-    for sentence in sentences:
-        count = len(sentence.split())
-        result.append(set(owner[position : position + count]))
-        position += count
-    return result
-
-
 def project(links, ref_owners: list[set[int]], hyp_owners: list[set[int]], units: int, pieces: int) -> list:
-    """Predicted sentence links -> unit-level links: connected groups of units and pieces."""
+    """Predicted sentence links -> unit-level links: connected groups of units and pieces.
+
+    ``ref_owners``/``hyp_owners`` give each sentence's units (:func:`tests.tedpairs.sentence_lines`)."""
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def find(node):
