@@ -37,7 +37,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy import sparse
 
 from mtqe.errors import PairsError
-from mtqe.model import Link
+from mtqe.model import Link, freeze
 
 MATCH_TYPES: tuple[tuple[int, int], ...] = (
     (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (1, 4), (4, 1),
@@ -70,6 +70,9 @@ class AlignParams:
     )
     length: float = 0.25  # weight of |log(length ratio / the documents' length ratio)|
     band: int = 32  # initial half-width of the search band, in sentences
+
+    def __post_init__(self) -> None:
+        freeze(self, "penalty", "merge")
 
 
 def align_sentences(ref: Sequence[str], hyp: Sequence[str], params: AlignParams | None = None) -> list[Link]:

@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from mtqe.errors import BaselineError, StatisticsError, SystemNotFound
-from mtqe.metrics import score_pairs
 from mtqe.model import HIGHER_IS_BETTER, METRICS, RunStats
 from mtqe.pairstats import DTYPES, PairStats
 
@@ -23,31 +22,44 @@ COMPARABLE_SETTINGS = ("language", "aligned", "fix_text", "normalize")
 _DEFAULTS = {"normalize": "none"}  # settings added after schema 1 was first written
 
 
-def run_from_results(results: dict[str, Any], system: str | None = None, workers: int = 1) -> RunStats:
-    """A system of a results.json document, with its statistics recomputed from its texts (exactly as scored)."""
-    chosen = _choose_system(results["systems"], system)
+def run_from_results(
+    results: dict[str, Any], system: str | None = None, stats: PairStats | None = None, workers: int = 1
+) -> RunStats:
+    """A system of a results.json document with its per-link statistics: ``stats`` as stored beside the
+    results (:mod:`mtqe.statfile`), or, when none are given, recomputed from its texts (exactly as scored)."""
+    chosen = choose_system(results["systems"], system)
     segments = chosen["segments"]
-    if not segments and chosen.get("segments_file"):
+    elsewhere = not segments and chosen.get("segments_file")
+    if elsewhere and (stats is None or not results["settings"].get("aligned")):
         raise SystemNotFound(
-            f"the segments of {chosen['name']!r} are in {chosen['segments_file']}, not in the results; "
-            "a baseline needs them: evaluate with the memory or stream engine"
+            f"the segments of {chosen['name']!r} are in {chosen['segments_file']}, not in the results, "
+            f"and its statistics file ({chosen.get('statistics', {}).get('file', 'statistics.npy')}) cannot be used"
         )
-    hyps, refs = [s["hyp"] for s in segments], [s["ref"] for s in segments]
-    stats, _ = score_pairs(hyps, refs, results["settings"].get("language", "en"), workers)
+    if elsewhere:  # line-aligned pairs: link k is reference line k
+        ref_ids: tuple[tuple[int, ...], ...] = tuple((k,) for k in range(stats.pairs))  # type: ignore[union-attr]
+    else:
+        ref_ids = tuple(tuple(s["ref_ids"]) for s in segments)
+    if stats is None:
+        from mtqe.metrics import score_pairs  # compiled scoring: only when the statistics file is not there
+
+        hyps, refs = [s["hyp"] for s in segments], [s["ref"] for s in segments]
+        stats, _ = score_pairs(hyps, refs, results["settings"].get("language", "en"), workers)
+    elif stats.pairs != len(ref_ids):
+        raise SystemNotFound(f"the statistics of {chosen['name']!r} have {stats.pairs} rows for {len(ref_ids)} links")
     return RunStats(
         reference_sha256=results["reference"]["sha256"],
         reference_sentences=results["reference"]["sentences"],
         settings={key: results["settings"].get(key, _DEFAULTS.get(key)) for key in COMPARABLE_SETTINGS},
         signatures={m: chosen["corpus"][m]["signature"] for m in METRICS},
         system=chosen["name"],
-        ref_ids=tuple(tuple(s["ref_ids"]) for s in segments),
+        ref_ids=ref_ids,
         stats=stats,
         scores={m: chosen["corpus"][m]["score"] for m in METRICS},
         versions=_versions(results.get("mtqe_version", "unknown")),
     )
 
 
-def _choose_system(systems: list[dict[str, Any]], name: str | None) -> dict[str, Any]:
+def choose_system(systems: list[dict[str, Any]], name: str | None) -> dict[str, Any]:
     if name is None:
         return systems[0]
     for system in systems:

@@ -24,7 +24,6 @@ from mtqe.errors import (
     MtqeError,
     OutputError,
     SettingsError,
-    SystemNotFound,
 )
 from mtqe.model import METRICS, EngineName, GateStatus, Normalization, Settings
 
@@ -116,7 +115,7 @@ def evaluate_command(
     settings = Settings(language=language, aligned=aligned or dask, fix_text=fix_text, normalize=normalize,
                         bootstrap=bootstrap, seed=seed, encoding=encoding)  # fmt: skip
     inputs = [input_table] if input_table is not None else [reference, *(hypotheses or [])]
-    outputs = ("report.html", "results.json", "segments.csv", "segments.parquet")
+    outputs = ("report.html", "results.json", "segments.csv", "segments.parquet", "statistics.npy")
     _refuse_overwriting(inputs, [output_dir / name for name in outputs])
     if input_table is not None and engine not in (None, EngineName.DASK):
         raise SettingsError(f"--input is read by the Dask engine, not the {engine.value} engine")
@@ -278,15 +277,12 @@ def history_command(
 
 
 def _run_from(results: Path, system: str | None) -> Any:
-    from mtqe.baseline import run_from_results
-    from mtqe.io import read_text
-    from mtqe.schema import load_results
+    from mtqe.run import load_run
 
-    data = load_results(read_text(results).text, str(results))
-    try:
-        return run_from_results(data, system)
-    except SystemNotFound as error:
-        raise InputError(str(results), str(error)) from None
+    run, problem = load_run(results, system)
+    if problem:
+        _err(f"mtqe: warning: {problem}")
+    return run
 
 
 def _load_baseline(path: Path) -> Any:

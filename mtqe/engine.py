@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-from mtqe.model import METRICS, CorpusScore, EngineName, Settings
+from mtqe.model import METRICS, CorpusScore, EngineName, Settings, freeze
 from mtqe.pairstats import STORED, WIDTHS, PairStats
 
 PairChunk = tuple[list[str], list[str]]  # (references, hypotheses) of consecutive pairs
@@ -42,6 +42,9 @@ class Scored:
     ngrams: dict[str, Any]  # the n-grams most often missed and added (mtqe.analysis.NgramTally)
     notes: tuple[str, ...] = ()
     sample: tuple[dict[str, Any], ...] = ()  # links kept for the report by an engine that keeps no texts
+
+    def __post_init__(self) -> None:
+        freeze(self, "ngrams")
 
     @property
     def pairs(self) -> int:
@@ -176,6 +179,9 @@ class Summary:
     corpus: dict[str, CorpusScore]
     analysis: dict[str, Any]
     notes: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        freeze(self, "corpus", "analysis")
 
 
 def summarize(scored: Scored, settings: Settings) -> Summary:

@@ -14,7 +14,6 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Protocol
 
@@ -22,7 +21,6 @@ import numpy as np
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric as SacrebleuMetric
 
-from mtqe import fast_stats
 from mtqe.errors import PairsError
 from mtqe.model import METRICS
 from mtqe.pairstats import STORED, PairStats
@@ -44,6 +42,18 @@ class Metric(Protocol):
 
 
 FastPath = Callable[[Sequence[str], Sequence[str]], tuple[np.ndarray, np.ndarray]]
+
+
+def _compiled(kernel: str, **options: object) -> FastPath:
+    """A kernel of :mod:`mtqe.fast_stats`, imported (with numba) only when statistics are counted: corpus
+    scores from stored statistics, as the gate computes them, need no compiler."""
+
+    def count(hyps: Sequence[str], refs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        from mtqe import fast_stats
+
+        return getattr(fast_stats, kernel)(hyps, refs, **options)
+
+    return count
 
 
 class _Sacrebleu:
@@ -100,6 +110,8 @@ class _Jiwer:
     words: bool
 
     def statistics(self, hyps: Sequence[str], refs: Sequence[str]) -> np.ndarray:
+        from mtqe import fast_stats
+
         _check_lengths(hyps, refs)
         return fast_stats.error_rate_stats(hyps, refs, words=self.words)
 
@@ -130,14 +142,14 @@ def _check_lengths(hyps: Sequence[str], refs: Sequence[str]) -> None:
 def make_metrics(language: str = "en") -> dict[str, Metric]:
     """Fresh metric objects, keyed and ordered as :data:`mtqe.model.METRICS`."""
     bleu = BLEU(trg_lang=language)
-    fast_bleu = fast_stats.bleu_stats if bleu.tokenizer.signature() == "13a" else None
+    fast_bleu = _compiled("bleu_stats") if bleu.tokenizer.signature() == "13a" else None
     metrics: dict[str, Metric] = {
         "bleu": _Sacrebleu("bleu", bleu, BLEU(trg_lang=language, effective_order=True), np.int64, fast_bleu),
-        "chrf": _Sacrebleu("chrf", CHRF(), CHRF(), np.int64, partial(fast_stats.chrf_stats, word_order=0)),
+        "chrf": _Sacrebleu("chrf", CHRF(), CHRF(), np.int64, _compiled("chrf_stats", word_order=0)),
         "chrf_pp": _Sacrebleu(
-            "chrf_pp", CHRF(word_order=2), CHRF(word_order=2), np.int64, partial(fast_stats.chrf_stats, word_order=2)
+            "chrf_pp", CHRF(word_order=2), CHRF(word_order=2), np.int64, _compiled("chrf_stats", word_order=2)
         ),
-        "ter": _Sacrebleu("ter", TER(), TER(), np.float64, fast_stats.ter_stats),
+        "ter": _Sacrebleu("ter", TER(), TER(), np.float64, _compiled("ter_stats")),
         "wer": _Jiwer("wer", words=True),
         "cer": _Jiwer("cer", words=False),
     }
@@ -162,6 +174,8 @@ class PairScorer:
 
     def __enter__(self) -> PairScorer:
         if self.workers > 1:
+            from mtqe import fast_stats
+
             fast_stats.warm_up()  # compile once, before the workers fork
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         return self

@@ -15,6 +15,26 @@ from mtqe.errors import SettingsError
 if TYPE_CHECKING:
     from mtqe.pairstats import PairStats
 
+
+class FrozenDict(dict):
+    """A dict that refuses changes: the mapping fields of frozen classes. It is still a dict to json,
+    pickle and ``==``; copies (``dict(d)``, ``{**d}``) are ordinary dicts."""
+
+    def _refuse(self, *_: object, **__: object) -> Any:
+        raise TypeError(f"{type(self).__name__} cannot be changed; make a copy with dict(...)")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type, tuple[dict]]:
+        return (FrozenDict, (dict(self),))
+
+
+def freeze(instance: object, *names: str) -> None:
+    """Make the named mapping fields of a frozen dataclass instance unchangeable (in ``__post_init__``)."""
+    for name in names:
+        object.__setattr__(instance, name, FrozenDict(getattr(instance, name)))
+
+
 METRICS: tuple[str, ...] = ("bleu", "chrf", "chrf_pp", "ter", "wer", "cer")
 """Every metric mtqe reports, in report order."""
 
@@ -140,6 +160,9 @@ class SystemResult:
     notes: tuple[str, ...] = ()  # what the numbers of this system need said about them
     stats: PairStats | None = field(default=None, compare=False, repr=False)  # per-segment rows
 
+    def __post_init__(self) -> None:
+        freeze(self, "corpus", "analysis")
+
     def count(self, kind: LinkKind) -> int:
         return sum(1 for s in self.segments if s.link.kind is kind)
 
@@ -211,6 +234,9 @@ class SystemComparison:
     units: int
     metrics: dict[str, PairedComparison]
 
+    def __post_init__(self) -> None:
+        freeze(self, "metrics")
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -238,6 +264,9 @@ class RunStats:
     stats: PairStats = field(compare=False, repr=False)  # one row per link
     scores: dict[str, float] = field(default_factory=dict)  # corpus scores
     versions: dict[str, str] = field(default_factory=dict)  # mtqe, sacrebleu, jiwer
+
+    def __post_init__(self) -> None:
+        freeze(self, "settings", "signatures", "scores", "versions")
 
 
 @dataclass(frozen=True)

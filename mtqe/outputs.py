@@ -17,7 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,7 @@ import numpy as np
 
 from mtqe.errors import OutputError
 from mtqe.model import METRICS, EngineName, Settings
+from mtqe.pairstats import PairStats
 from mtqe.schema import LazyList, Results, segment_record, write_json
 from mtqe.writing import file_mode
 
@@ -39,7 +40,7 @@ class OutputSet:
 
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = output_dir
-        self._files: dict[str, IO[str]] = {}
+        self._files: dict[str, IO[Any]] = {}
         self._folders: dict[str, Path] = {}
         self._scratch: list[str] = []
         self._made_dir = False
@@ -64,9 +65,11 @@ class OutputSet:
             raise OutputError(str(self.output_dir / name), f"cannot write: {error.strerror or error}") from None
         return self._folders[name]
 
-    def _temporary(self, name: str) -> IO[str]:
+    def _temporary(self, name: str, binary: bool = False) -> IO[Any]:
         try:
             self._make_dir()
+            if binary:
+                return tempfile.NamedTemporaryFile("wb", dir=self.output_dir, prefix=f".{name}.", delete=False)
             return tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", newline="", dir=self.output_dir, prefix=f".{name}.", delete=False
             )
@@ -78,6 +81,18 @@ class OutputSet:
         if name not in self._files:
             self._files[name] = self._temporary(name)
         return self._files[name]
+
+    def write_statistics(self, parts: Sequence[PairStats]) -> None:
+        """statistics.npy (:mod:`mtqe.statfile`): the per-link statistics of every system."""
+        from mtqe import statfile
+
+        if statfile.FILE not in self._files:
+            self._files[statfile.FILE] = self._temporary(statfile.FILE, binary=True)
+        try:
+            statfile.write(self._files[statfile.FILE], parts)
+        except OSError as error:
+            target = self.output_dir / statfile.FILE
+            raise OutputError(str(target), f"cannot write: {error.strerror or error}") from None
 
     def scratch(self) -> IO[str]:
         """A temporary file removed at the end, whatever happens."""
@@ -265,6 +280,7 @@ def write_outputs(
             system = {**result.results["systems"][0], "segments": sample, "segments_total": len(result.scores)}
             shown = {**result.results, "systems": [system]}
             outputs.write_text("report.html", render_html(shown, overview=Overview(result.scores, result.ref_lengths)))
+        outputs.write_statistics(result.stats)
         paths = outputs.commit()
     return Written(render_summary(result.results), paths, how)
 

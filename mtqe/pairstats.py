@@ -24,6 +24,9 @@ and 2 word orders of hyp/ref/match; TER: edits and reference length; WER/CER: ed
 
 DTYPES: dict[str, type] = {"bleu": np.int64, "chrf_pp": np.int64, "ter": np.float64, "wer": np.int64, "cer": np.int64}
 STORED: tuple[str, ...] = tuple(WIDTHS)
+COLUMNS = sum(WIDTHS.values())  # of a whole row, every stored metric's columns side by side
+LAYOUT = ",".join(f"{metric}:{width}" for metric, width in WIDTHS.items())
+"""The columns of a whole row (:meth:`PairStats.rows`), named in files that store them."""
 CHRF_COLUMNS = 18  # chrF (word order 0) is chrF++'s six character orders
 
 
@@ -110,6 +113,20 @@ class PairStats(Mapping[str, np.ndarray]):
                 for metric in STORED
             }
         )
+
+    def rows(self, block: int = 65536) -> Iterator[np.ndarray]:
+        """Whole rows as float64 (exact for counts below 2**53), ``block`` pairs at a time, columns as
+        :data:`LAYOUT`."""
+        for start in range(0, self.pairs, block):
+            yield np.hstack([self.tables[m][start : start + block].astype(np.float64) for m in STORED])
+
+    @classmethod
+    def from_rows(cls, rows: np.ndarray) -> PairStats:
+        """From whole rows (as :meth:`rows` gives them)."""
+        if rows.ndim != 2 or rows.shape[1] != COLUMNS:
+            raise StatisticsError(f"statistics rows have shape {rows.shape}; expected (n, {COLUMNS})")
+        bounds = np.cumsum([0, *WIDTHS.values()])
+        return cls.from_metrics({m: rows[:, bounds[k] : bounds[k + 1]] for k, m in enumerate(STORED)})
 
     def equals(self, other: PairStats) -> bool:
         return all(np.array_equal(self.tables[m], other.tables[m]) for m in STORED)

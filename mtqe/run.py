@@ -23,7 +23,8 @@ import numpy as np
 from mtqe.engine import Engine, MemoryEngine, SegmentSink
 from mtqe.errors import SettingsError
 from mtqe.io import TextReader
-from mtqe.model import Document, EngineName, Evaluation, Normalization, Settings
+from mtqe.model import Document, EngineName, Evaluation, Normalization, RunStats, Settings
+from mtqe.pairstats import PairStats
 from mtqe.schema import Results
 
 PathLike = str | Path
@@ -50,6 +51,7 @@ def read_document(path: PathLike, settings: Settings) -> Document:
 @dataclass(frozen=True, eq=False)
 class RunResult:
     results: Results  # results.json data; streamed and Dask runs keep their segments out of it
+    stats: tuple[PairStats, ...]  # each system's per-link statistics, what statistics.npy holds
     evaluation: Evaluation | None = None  # in-memory runs: every link with its text
     scores: np.ndarray | None = None  # streamed and Dask runs: every pair's sentence scores, pairs x METRICS
     ref_lengths: np.ndarray | None = None  # ... and reference lengths, for the report's plots
@@ -78,7 +80,8 @@ def run_evaluation(
         evaluation = evaluate(documents[0], documents[1:], settings, engine)
         from mtqe.schema import evaluation_to_dict
 
-        return RunResult(evaluation_to_dict(evaluation), evaluation=evaluation)
+        stats = tuple(system.stats for system in evaluation.systems if system.stats is not None)
+        return RunResult(evaluation_to_dict(evaluation), stats, evaluation=evaluation)
     if not settings.aligned or len(hypotheses) != 1:
         raise SettingsError(f"the {engine.name.value} engine scores line-aligned pairs: one hypothesis, aligned")
     from mtqe.stream import LinePairs, evaluate_pairs
@@ -86,7 +89,7 @@ def run_evaluation(
     name = system_names([str(hypotheses[0])])[0]
     source = LinePairs(open_reader(reference, settings), open_reader(hypotheses[0], settings), name)
     run = evaluate_pairs(source, settings, engine, sink)
-    return RunResult(run.results, scores=run.scores, ref_lengths=run.ref_lengths, sample=run.sample)
+    return RunResult(run.results, (run.stats,), scores=run.scores, ref_lengths=run.ref_lengths, sample=run.sample)
 
 
 def run_table(table: PathLike, settings: Settings, engine: Engine) -> RunResult:
@@ -97,4 +100,27 @@ def run_table(table: PathLike, settings: Settings, engine: Engine) -> RunResult:
     if engine.name is not EngineName.DASK:
         raise SettingsError("a table of pairs (--input) is scored by the Dask engine")
     run = evaluate_pairs(TablePairs(Path(table), settings), settings, engine)
-    return RunResult(run.results, scores=run.scores, ref_lengths=run.ref_lengths, sample=run.sample)
+    return RunResult(run.results, (run.stats,), scores=run.scores, ref_lengths=run.ref_lengths, sample=run.sample)
+
+
+def load_run(results_path: PathLike, system: str | None = None) -> tuple[RunStats, str]:
+    """A system of a results.json file with its per-link statistics, for the gate and baselines: read from
+    the statistics file beside it when that file belongs to it, otherwise scored again from the texts
+    (the same numbers, slower). Also returns why the statistics file was not used, if it exists."""
+    from mtqe import statfile
+    from mtqe.baseline import choose_system, run_from_results
+    from mtqe.errors import InputError, SystemNotFound
+    from mtqe.io import read_text
+    from mtqe.schema import load_results
+
+    path = Path(results_path)
+    data = load_results(read_text(path).text, str(path))
+    try:
+        record = choose_system(data["systems"], system).get("statistics")
+        stats, problem = statfile.load(path.parent, record) if record else (None, "")
+        run = run_from_results(data, system, stats)
+    except SystemNotFound as error:
+        raise InputError(str(path), str(error)) from None
+    if problem:
+        problem = f"statistics not used, the texts were scored again: {problem}"
+    return run, problem

@@ -28,6 +28,7 @@ from mtqe.model import (
     SystemComparison,
     SystemResult,
 )
+from mtqe.statfile import StatisticsRecord, records
 
 SCHEMA_VERSION = "1"
 
@@ -63,7 +64,12 @@ class DocumentRecord(TypedDict):
     findings: list[FindingRecord]
 
 
-class SystemRecord(DocumentRecord):
+class _WhereRecord(TypedDict, total=False):
+    segments_file: str  # where the segments are when not in the list (Dask)
+    statistics: StatisticsRecord  # where each link's sufficient statistics are (mtqe.statfile)
+
+
+class SystemRecord(DocumentRecord, _WhereRecord):
     name: str
     counts: dict[str, int]
     corpus: dict[str, CorpusRecord]
@@ -150,8 +156,10 @@ def system_record(
     analysis: dict[str, Any],
     notes: Sequence[str],
     segments_file: str | None = None,
+    statistics: StatisticsRecord | None = None,
 ) -> SystemRecord:
-    """One system; ``segments_file`` names where its segments are when they are not in the list (Dask)."""
+    """One system; ``segments_file`` names where its segments are when they are not in the list (Dask),
+    ``statistics`` where its per-link statistics are (:mod:`mtqe.statfile`)."""
     record: dict[str, Any] = {
         "name": name,
         **document,
@@ -161,6 +169,8 @@ def system_record(
     }
     if segments_file is not None:
         record["segments_file"] = segments_file
+    if statistics is not None:
+        record["statistics"] = statistics
     record.update(analysis=analysis, notes=list(notes))
     return record  # type: ignore[return-value]
 
@@ -204,20 +214,25 @@ def _comparison_record(comparison: SystemComparison) -> dict[str, Any]:
 
 def evaluation_to_dict(evaluation: Evaluation) -> Results:
     """The results of an in-memory evaluation, every segment included."""
-    systems = [_system_of(system) for system in evaluation.systems]
+    tables = [system.stats for system in evaluation.systems]
+    assert all(stats is not None for stats in tables), "every scored system has its statistics"
+    statistics = records(tables)  # type: ignore[arg-type]
+    systems = [_system_of(system, record) for system, record in zip(evaluation.systems, statistics, strict=True)]
     return results_record(
         evaluation.settings, record_of_document(evaluation.reference), systems, evaluation.comparisons
     )
 
 
-def _system_of(system: SystemResult) -> SystemRecord:
+def _system_of(system: SystemResult, statistics: StatisticsRecord) -> SystemRecord:
     segments = [
         segment_record(s.link.kind.value, list(s.link.ref_ids), list(s.link.hyp_ids), s.ref, s.hyp, s.scores.as_dict())
         for s in system.segments
     ]
     counts = {kind.value: system.count(kind) for kind in LinkKind}
     document = record_of_document(system.document)
-    return system_record(system.name, document, counts, system.corpus, segments, system.analysis, system.notes)
+    return system_record(
+        system.name, document, counts, system.corpus, segments, system.analysis, system.notes, statistics=statistics
+    )
 
 
 class LazyList(list):
@@ -291,7 +306,20 @@ def load_results(text: str, path: str) -> Results:
             raise InputError(path, f"systems[{k}].segments is not a list")
         for m, segment in enumerate(system["segments"]):
             _require(segment, _REQUIRED["segment"], path, f"systems[{k}].segments[{m}]")
+        if "statistics" in system:
+            _check_statistics(system["statistics"], path, f"systems[{k}].statistics")
     return data  # type: ignore[return-value]
+
+
+def _check_statistics(entry: Any, path: str, where: str) -> None:
+    _require(entry, tuple(StatisticsRecord.__annotations__), path, where)
+    if not all(isinstance(entry[key], int) and not isinstance(entry[key], bool) for key in ("first_row", "rows")):
+        raise InputError(path, f"{where}: first_row and rows are not whole numbers")
+    if min(entry["first_row"], entry["rows"]) < 0:
+        raise InputError(path, f"{where}: first_row and rows are negative")
+    file = entry["file"]
+    if not all(isinstance(entry[key], str) for key in ("file", "layout", "sha256")) or "/" in file or "\\" in file:
+        raise InputError(path, f"{where}: file, layout and sha256 are not names (a file beside the results)")
 
 
 def _require(entry: Any, keys: tuple[str, ...], path: str, where: str) -> None:

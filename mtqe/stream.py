@@ -20,6 +20,7 @@ from mtqe.engine import Engine, PairChunk, SegmentSink, summarize
 from mtqe.errors import InputError
 from mtqe.io import TextReader
 from mtqe.model import Settings
+from mtqe.pairstats import PairStats
 from mtqe.schema import DocumentRecord, Results, document_record, results_record, system_record
 
 CHUNK_LINES = 20_000
@@ -74,6 +75,7 @@ class PairsRun:
     results: Results  # the system's "segments" went to the sink (or the engine's segments file) instead
     scores: np.ndarray  # sentence scores, pairs x METRICS
     ref_lengths: np.ndarray  # reference words per pair
+    stats: PairStats  # each pair's sufficient statistics
     sample: tuple[dict, ...] = ()  # links an engine that keeps no texts chose for the report
 
 
@@ -82,6 +84,8 @@ def evaluate_pairs(source, settings: Settings, engine: Engine, sink: SegmentSink
     scored = engine.score(source, settings, sink)
     if scored.pairs == 0:
         raise InputError(source.reference.path if hasattr(source, "reference") else str(source), "no lines to score")
+    from mtqe.statfile import records
+
     summary = summarize(scored, settings)
     reference, hypothesis = source.documents(scored.pairs)
     system = system_record(
@@ -93,5 +97,7 @@ def evaluate_pairs(source, settings: Settings, engine: Engine, sink: SegmentSink
         summary.analysis,
         summary.notes,
         segments_file=getattr(engine, "segments_file", None),
+        statistics=records([scored.stats])[0],
     )
-    return PairsRun(results_record(settings, reference, [system]), scored.scores, scored.ref_lengths, scored.sample)
+    results = results_record(settings, reference, [system])
+    return PairsRun(results, scored.scores, scored.ref_lengths, scored.stats, scored.sample)

@@ -14,7 +14,7 @@ from mtqe.cli import main
 from tests.conftest import ROOT, SEED_HYP, SEED_REF
 from tests.helpers import Done, run_in_process
 
-OUTPUTS = {"report.html", "results.json", "segments.csv"}
+OUTPUTS = {"report.html", "results.json", "segments.csv", "statistics.npy"}
 
 
 def run(*args: str, cwd: Path) -> Done:

@@ -94,7 +94,22 @@ def test_a_failed_dask_run_keeps_the_previous_outputs_whole(tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in out.rglob("*")} == before  # nothing written, nothing left
     assert len(pd.read_parquet(out / "segments.parquet")) == 30
     assert main(["evaluate", "--input", str(out / "segments.parquet"), *options]) == 3  # an output as input
-    assert main(["baseline", "save", str(out / "results.json"), "-o", str(tmp_path / "b.json")]) == 3
+
+
+def test_a_dask_run_is_gated_from_its_statistics_file(tmp_path):
+    """A Dask run keeps no texts in results.json; its statistics file is what a baseline and the gate need."""
+    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
+    ref.write_text("".join(f"Line {k} of the text, as written.\n" for k in range(30)), encoding="utf-8")
+    hyp.write_text("".join(f"Line {k} of a text, as written here.\n" for k in range(30)), encoding="utf-8")
+    common = ["evaluate", "--aligned", str(ref), str(hyp), "--bootstrap", "100", "-q"]
+    assert main([*common, "--engine", "dask", "--workers", "1", "-o", str(tmp_path / "dask")]) == 0
+    assert main([*common, "--engine", "memory", "-o", str(tmp_path / "memory")]) == 0
+    dask_baseline, memory_baseline = tmp_path / "dask.json", tmp_path / "memory.json"
+    assert main(["baseline", "save", str(tmp_path / "dask" / "results.json"), "-o", str(dask_baseline)]) == 0
+    assert main(["baseline", "save", str(tmp_path / "memory" / "results.json"), "-o", str(memory_baseline)]) == 0
+    assert dask_baseline.read_bytes() == memory_baseline.read_bytes()
+    (tmp_path / "dask" / "statistics.npy").unlink()  # without it, the texts are elsewhere: a clear refusal
+    assert main(["baseline", "save", str(tmp_path / "dask" / "results.json"), "-o", str(tmp_path / "b.json")]) == 3
 
 
 def test_input_is_for_the_dask_engine_only(tmp_path):

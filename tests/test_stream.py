@@ -75,7 +75,8 @@ def test_streamed_run_equals_the_in_memory_run(tmp_path):
     assert (memory / "results.json").read_bytes() == (stream / "results.json").read_bytes()
     page = (stream / "report.html").read_text(encoding="utf-8")
     assert "This run was streamed" in page and "2000 of its 2445 links" in page
-    assert sorted(p.name for p in stream.iterdir()) == ["report.html", "results.json", "segments.csv"]
+    assert sorted(p.name for p in stream.iterdir()) == ["report.html", "results.json", "segments.csv", "statistics.npy"]
+    assert (memory / "statistics.npy").read_bytes() == (stream / "statistics.npy").read_bytes()
 
 
 def test_streamed_files_of_different_lengths_exit_3_and_leave_nothing(tmp_path):
