@@ -109,7 +109,9 @@ def evaluate_command(
     if input_table is not None and reference is not None:
         raise SettingsError("give either --input or REFERENCE and HYPOTHESIS, not both")
     if reference is None and input_table is None:
-        reference, hypotheses = _samples()
+        from mtqe.run import sample_documents
+
+        reference, hypotheses = sample_documents()
     if input_table is None and not hypotheses:
         raise SettingsError("give at least one hypothesis file after the reference")
     settings = Settings(language=language, aligned=aligned or dask, fix_text=fix_text, normalize=normalize,
@@ -237,7 +239,9 @@ def gate_command(
     _refuse_overwriting([results, baseline], [markdown, junit, history])
     current = _run_from(results, system)
     if baseline.exists():
-        verdict = decide(_load_baseline(baseline), current, rules)
+        from mtqe.run import load_baseline_file
+
+        verdict = decide(load_baseline_file(baseline), current, rules)
     else:
         verdict = missing_baseline(str(baseline), fail=missing is MissingBaseline.fails)
     if markdown:
@@ -285,17 +289,6 @@ def _run_from(results: Path, system: str | None) -> Any:
     return run
 
 
-def _load_baseline(path: Path) -> Any:
-    from mtqe.baseline import load_baseline
-    from mtqe.io import read_text
-
-    try:
-        text = read_text(path).text
-    except InputError as error:  # an empty or unreadable baseline is a corrupt baseline
-        raise BaselineError(error.path, error.problem, error.line) from None
-    return load_baseline(text, str(path))
-
-
 def _notes(path: str, notes: list[tuple[int | None, str]], quiet: bool) -> None:
     """Up to NOTES_PER_FILE notes about one input or system on stderr; the reports list them all."""
     if quiet:
@@ -312,17 +305,6 @@ def _refuse_overwriting(inputs: list[Path | None], outputs: list[Path | None]) -
         for source in inputs:
             if output is not None and source is not None and output.resolve() == source.resolve():
                 raise InputError(str(output), f"is both an input and an output ({source}); write the output elsewhere")
-
-
-def _samples() -> tuple[Path, list[Path]]:
-    """The sample documents: seeds/ in the current directory (a source checkout), else the packaged copies."""
-    from importlib import resources
-
-    names = ("002_27e87b73d9c2024c.txt", "000_47139297fadea2d9.txt")
-    if all((Path("seeds") / name).is_file() for name in names):
-        return Path("seeds") / names[0], [Path("seeds") / names[1]]
-    packaged = Path(str(resources.files("mtqe") / "samples"))
-    return packaged / names[0], [packaged / names[1]]
 
 
 def _safe(line: str) -> str:

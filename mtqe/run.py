@@ -124,3 +124,30 @@ def load_run(results_path: PathLike, system: str | None = None) -> tuple[RunStat
     if problem:
         problem = f"statistics not used, the texts were scored again: {problem}"
     return run, problem
+
+
+def load_baseline_file(path: PathLike) -> RunStats:
+    """A baseline file (see :mod:`mtqe.baseline`); an empty or unreadable one is a corrupt baseline."""
+    from mtqe.baseline import load_baseline
+    from mtqe.errors import BaselineError, InputError
+    from mtqe.io import read_text
+
+    try:
+        text = read_text(path).text
+    except InputError as error:
+        raise BaselineError(error.path, error.problem, error.line) from None
+    return load_baseline(text, str(path))
+
+
+SAMPLE_NAMES = ("002_27e87b73d9c2024c.txt", "000_47139297fadea2d9.txt")  # the CNN reference, its round trip
+
+
+def sample_documents() -> tuple[Path, list[Path]]:
+    """The sample documents: seeds/ in the current directory (a source checkout), else the packaged copies."""
+    from importlib import resources
+
+    seeds = [Path("seeds") / name for name in SAMPLE_NAMES]
+    if all(path.is_file() for path in seeds):
+        return seeds[0], seeds[1:]
+    packaged = Path(str(resources.files("mtqe") / "samples"))
+    return packaged / SAMPLE_NAMES[0], [packaged / SAMPLE_NAMES[1]]
