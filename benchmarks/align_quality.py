@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mtqe.align import align_sentences
 from mtqe.model import SourceText
+from mtqe.resplit import split_if_needed
 from mtqe.segment import segment_document
 from tests import docpairs
 from tests.tedpairs import sentence_lines
@@ -29,6 +30,7 @@ LAYOUTS = {
     "lines": docpairs.Edits(paragraph=(1, 1)),
     "paragraphs": docpairs.Edits(),
     "lowercased": docpairs.Edits(lowercase=True),
+    "lower+punct": docpairs.Edits(lowercase=True, keep_punctuation=True),
 }
 
 
@@ -36,6 +38,7 @@ def evaluate_pair(pair: docpairs.DocPair, scores: docpairs.LinkScores) -> float:
     ref = segment_document(SourceText("ref.txt", pair.ref_text, "", "utf-8"), pair.language)
     hyp = segment_document(SourceText("hyp.txt", pair.hyp_text, "", "utf-8"), pair.language)
     start = time.perf_counter()
+    hyp, _ = split_if_needed(ref, hyp)
     links = align_sentences(ref.texts, hyp.texts)
     seconds = time.perf_counter() - start
     ref_owners = sentence_lines(ref.texts, pair.ref_units)
@@ -52,14 +55,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=5)
     parser.add_argument("--size", type=int, default=200)
+    parser.add_argument("--layout", choices=LAYOUTS, action="append", help="only these layouts (repeatable)")
+    parser.add_argument("--tuning-only", action="store_true", help="only the tuning seeds")
     args = parser.parse_args()
-    for part, first in (("tuning", 0), ("held out", 100)):
+    layouts = {name: LAYOUTS[name] for name in args.layout or LAYOUTS}
+    parts = (("tuning", 0),) if args.tuning_only else (("tuning", 0), ("held out", 100))
+    for part, first in parts:
         print(f"{part}: seeds {first}..{first + args.documents - 1}, {args.size} units a document")
         print(f"  {'source':9} {'layout':11} {'strict P/R/F1':>20} {'lax F1':>7} {'false omissions':>16}  "
               "recall by gold link type")  # fmt: skip
         for source in docpairs.SOURCES:
             corpus = docpairs.load(source)
-            for layout, edits in LAYOUTS.items():
+            for layout, edits in layouts.items():
                 scores = docpairs.LinkScores()
                 seconds = 0.0
                 for seed in range(first, first + args.documents):

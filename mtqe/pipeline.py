@@ -27,6 +27,7 @@ from mtqe.model import (
     SystemResult,
 )
 from mtqe.pairing import unit_of_links
+from mtqe.resplit import split_if_needed
 from mtqe.stats import approximate_randomization, paired_bootstrap
 
 
@@ -39,8 +40,11 @@ def evaluate(
     engine = engine or MemoryEngine()
     systems = []
     for name, hypothesis in zip(system_names([h.path for h in hypotheses]), hypotheses, strict=True):
+        notes: tuple[str, ...] = ()
+        if not settings.aligned:
+            hypothesis, notes = split_if_needed(reference, hypothesis)
         links = link_documents(reference, hypothesis, aligned=settings.aligned)
-        systems.append(score_system(name, reference, hypothesis, links, settings, engine))
+        systems.append(score_system(name, reference, hypothesis, links, settings, engine, notes))
     comparisons = compare_systems(systems, len(reference.sentences), settings)
     return Evaluation(reference=reference, systems=tuple(systems), settings=settings, comparisons=comparisons)
 
@@ -78,6 +82,7 @@ def score_system(
     links: Sequence[Link],
     settings: Settings,
     engine: Engine | None = None,
+    notes: tuple[str, ...] = (),
 ) -> SystemResult:
     refs = [" ".join(reference.sentences[i].text for i in link.ref_ids) for link in links]
     hyps = [" ".join(hypothesis.sentences[j].text for j in link.hyp_ids) for link in links]
@@ -94,7 +99,7 @@ def score_system(
         corpus=summary.corpus,
         analysis=summary.analysis,
         stats=scored.stats,
-        notes=summary.notes,
+        notes=notes + summary.notes,
     )
 
 

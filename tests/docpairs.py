@@ -58,6 +58,7 @@ class Edits:
     merge: float = 0.06  # chance that a unit starts a merge of 2-4 units
     split: float = 0.04
     lowercase: bool = False  # the whole output lower-cased and without punctuation
+    keep_punctuation: bool = False  # ... lower-cased only, its punctuation kept
     headline: bool = True  # a title line above the first paragraph (bylines are tested in test_segment)
     paragraph: tuple[int, int] = (1, 5)  # units per paragraph
 
@@ -111,12 +112,12 @@ def make_pair(source: str, seed: int, size: int = 200, edits: Edits | None = Non
             gold.append((frozenset({local}), frozenset({len(pieces)})))
             pieces.append(hyps[window[local]])
             local += 1
-    shown = [_lowercased(p) for p in pieces] if edits.lowercase else pieces
+    shown = [_lowercased(p, edits.keep_punctuation) for p in pieces] if edits.lowercase else pieces
     ref_text = _glue(ref_units, rng, edits.paragraph, blank=False)
     hyp_text = _glue(shown, rng, edits.paragraph, blank=True)
     if edits.headline:  # a title line directly above the first paragraph, a unit of its own on both sides
         title = " ".join(ref_units[0].split()[:6]).rstrip(".,;:")
-        hyp_title = _lowercased(title) if edits.lowercase else title
+        hyp_title = _lowercased(title, edits.keep_punctuation) if edits.lowercase else title
         ref_text, hyp_text = f"{title}\n{ref_text}", f"{hyp_title}\n{hyp_text}"
         ref_units, shown = [title, *ref_units], [hyp_title, *shown]
         gold = [(frozenset({0}), frozenset({0}))] + [
@@ -145,8 +146,8 @@ def _split(text: str) -> tuple[str, str]:
     return first + ".", second[:1].upper() + second[1:]
 
 
-def _lowercased(text: str) -> str:
-    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
+def _lowercased(text: str, keep_punctuation: bool = False) -> str:
+    return text.lower() if keep_punctuation else " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
 
 
 def _glue(units: list[str], rng: random.Random, per: tuple[int, int], *, blank: bool) -> str:

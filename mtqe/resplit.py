@@ -1,0 +1,240 @@
+"""Sentence splitting guided by the other document, for text the sentence splitter cannot split.
+
+Lower-cased, tokenized or unpunctuated MT output glued into paragraphs has
+almost no boundaries the Moses-style splitter recognises (it wants a capital
+letter after the full stop), so a paragraph of ten sentences stays one
+"sentence" and no alignment of it can be right. When a hypothesis has far
+fewer boundaries than its reference (:func:`undersegmented`), its sentences
+are cut where the reference's sentences end, found by a dynamic programme over
+the hypothesis's words:
+
+* each reference sentence in turn takes a span of consecutive hypothesis words
+  (never across a sentence or paragraph boundary the hypothesis already has),
+  gaining the IDF weight of the span's words that are also in that sentence,
+  less ``length`` times the span's distance from the expected length (the
+  sentence's length times the documents' length ratio); a sentence may also
+  take nothing (an omission);
+* words no sentence takes form pieces of their own (additions), each costing
+  ``piece``;
+* ending a span right after a full stop, question or exclamation mark earns
+  ``stop``, so punctuated lower-cased text is cut at its punctuation.
+
+Only a band around the length-proportional diagonal is searched, doubled when
+the best path touches its edge. The pieces then go to the ordinary aligner,
+which can still merge them; the split is only where boundaries may be.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numba import njit
+
+from mtqe.model import Document, Sentence
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")  # where a cut may fall: between words, or CJK characters
+_NOT_KEY = re.compile(r"[\W_]+")  # a word is compared without case and punctuation
+_STOP = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")  # a word that ends a sentence
+_EDGE = 3  # words at each end of a reference sentence that a span's ends are compared with
+_MIN_SENTENCES = 4  # fewer reference sentences give too little to go by
+_RATIO = 2.0  # a hypothesis with sentences this many times longer (in words) than the reference's is split
+
+
+@dataclass(frozen=True)
+class SplitParams:
+    length: float = 0.3  # per word of distance from the expected length, times the mean word weight
+    piece: float = 2.0  # per piece of words no sentence takes, times the mean word weight
+    stop: float = 3.0  # for a span that ends at sentence punctuation, times the mean word weight
+    edge: float = 1.0  # per first (last) two words of a span among its sentence's first (last) three
+    band: int = 200  # initial half-width of the search band, in words
+
+
+def undersegmented(reference: Sequence[str], hypothesis: Sequence[str]) -> bool:
+    """Whether the hypothesis's sentences are far longer than the reference's (few boundaries found)."""
+    if len(reference) < _MIN_SENTENCES or not hypothesis:
+        return False
+    ref_words = sum(len(_TOKEN.findall(text)) for text in reference)
+    hyp_words = sum(len(_TOKEN.findall(text)) for text in hypothesis)
+    return hyp_words / len(hypothesis) >= _RATIO * max(ref_words / len(reference), 1.0)
+
+
+def _words(text: str) -> list[tuple[int, str, bool]]:
+    """Each word's start, its key (lower-cased, without punctuation; may be empty) and whether it ends a sentence."""
+    return [(m.start(), _NOT_KEY.sub("", m.group().lower()), bool(_STOP.search(m.group())))
+            for m in _TOKEN.finditer(text)]  # fmt: skip
+
+
+def guided_split(reference: Document, hypothesis: Document, params: SplitParams | None = None) -> tuple[Document, int]:
+    """The hypothesis with its sentences cut where the reference's sentences end; and how many cuts."""
+    params = params or SplitParams()
+    vocabulary: dict[str, int] = {}
+    ref_words = [[vocabulary.setdefault(key, len(vocabulary)) for _, key, _ in _words(s.text) if key]
+                 for s in reference.sentences]  # fmt: skip
+    tokens = [_words(s.text) for s in hypothesis.sentences]
+    words = [key for sentence in tokens for _, key, _ in sentence]
+    if not words or not vocabulary:
+        return hypothesis, 0
+    ref_sets = [sorted(set(ids)) for ids in ref_words]
+    ref_lengths = np.array([len(ids) for ids in ref_words], dtype=np.float64)
+    frequency = np.bincount([i for ids in ref_sets for i in ids], minlength=len(vocabulary))
+    idf = np.log((len(ref_sets) + 1) / (frequency + 1)) + 0.1
+    ids = np.array([vocabulary.get(key, -1) if key else -1 for key in words], dtype=np.int64)
+    weights = np.where(ids >= 0, idf[np.maximum(ids, 0)], 0.0)
+    segment = np.repeat(np.arange(len(tokens)), [len(t) for t in tokens]).astype(np.int64)
+    stops = np.zeros(len(words) + 1)  # stops[b]: word b-1 ends a sentence (or its hypothesis sentence)
+    ends_of_sentences = np.cumsum([len(t) for t in tokens])
+    stops[1:] = [float(stop) for sentence in tokens for _, _, stop in sentence]
+    stops[ends_of_sentences] = 1.0
+    ends = np.full((len(ref_words), 2, _EDGE), -1, dtype=np.int64)  # each sentence's first and last words
+    for k, sentence_ids in enumerate(ref_words):
+        size = min(_EDGE, len(sentence_ids))
+        if size:
+            ends[k, 0, :size], ends[k, 1, :size] = sentence_ids[:size], sentence_ids[-size:]
+    ptr = np.cumsum([0, *(len(ids) for ids in ref_sets)]).astype(np.int64)
+    flat = np.array([i for ids in ref_sets for i in ids], dtype=np.int64)
+    scale = float(weights[weights > 0].mean()) if (weights > 0).any() else 1.0
+    ratio = len(words) / max(ref_lengths.sum(), 1.0)
+    costs = np.array([params.length, params.piece, params.stop, params.edge]) * scale
+    width = params.band
+    while True:
+        cuts, touched = _search(ids, weights, segment, stops, ptr, flat, ends, ref_lengths, len(vocabulary), ratio,
+                                costs, width)  # fmt: skip
+        if not touched or width >= len(words):
+            break
+        width *= 2
+    return _cut(hypothesis, tokens, set(cuts.tolist()))
+
+
+def _cut(hypothesis: Document, tokens: list[list[tuple[int, str, bool]]], cuts: set[int]) -> tuple[Document, int]:
+    sentences: list[Sentence] = []
+    made, first = 0, 0
+    for sentence, sentence_tokens in zip(hypothesis.sentences, tokens, strict=True):
+        starts = [start for n, (start, _, _) in enumerate(sentence_tokens) if n > 0 and first + n in cuts]
+        bounds = [0, *starts, len(sentence.text)]
+        for a, b in itertools.pairwise(bounds):
+            piece = sentence.text[a:b].strip()
+            if piece:
+                sentences.append(Sentence(text=piece, line=sentence.line, paragraph=sentence.paragraph))
+        made += len(starts)
+        first += len(sentence_tokens)
+    return replace(hypothesis, sentences=tuple(sentences)), made
+
+
+@njit(cache=True)
+def _search(ids, weights, segment, stops, ptr, flat, ends, ref_lengths, vocabulary, ratio, costs, width):
+    """Word positions where a piece starts, and whether the best path touched the band's edge."""
+    length, piece, stop, edge = costs[0], costs[1], costs[2], costs[3]
+    words, sentences = ids.shape[0], ref_lengths.shape[0]
+    expected = np.zeros(sentences + 1)
+    for k in range(sentences):
+        expected[k + 1] = expected[k] + ref_lengths[k] * ratio
+    lo = np.empty(sentences + 1, np.int64)
+    hi = np.empty(sentences + 1, np.int64)
+    for k in range(sentences + 1):
+        centre = int(expected[k] * words / max(expected[sentences], 1.0))
+        lo[k] = max(0, centre - width)
+        hi[k] = min(words, centre + width)
+    lo[0], hi[sentences] = 0, words
+    span = 2 * width + 1
+    best = np.full((sentences + 1, span), -np.inf)
+    back = np.full((sentences + 1, span), -1, np.int64)  # the previous position
+    kind = np.zeros((sentences + 1, span), np.int8)  # 0 start, 1 omit, 2 match, 3 piece of added words
+    best[0, 0] = 0.0
+    flags = np.zeros(vocabulary, np.bool_)
+    gained = np.zeros(words + 1)
+    for k in range(sentences + 1):
+        if k > 0:  # row k from row k-1: reference sentence k-1 omitted, or matched to a span ending at b
+            for i in range(ptr[k - 1], ptr[k]):
+                flags[flat[i]] = True
+            a0 = lo[k - 1]
+            gained[a0] = 0.0
+            for w in range(a0, hi[k]):
+                gained[w + 1] = gained[w] + (weights[w] if ids[w] >= 0 and flags[ids[w]] else 0.0)
+            for i in range(ptr[k - 1], ptr[k]):
+                flags[flat[i]] = False
+            target = ref_lengths[k - 1] * ratio
+            longest = int(3.0 * target + 10.0)
+            for b in range(lo[k], hi[k] + 1):
+                column = b - lo[k]
+                if lo[k - 1] <= b <= hi[k - 1] and best[k - 1, b - lo[k - 1]] > best[k, column]:
+                    best[k, column] = best[k - 1, b - lo[k - 1]]
+                    back[k, column], kind[k, column] = b, 1
+                for a in range(max(lo[k - 1], b - longest), min(b, hi[k - 1] + 1)):
+                    if segment[a] != segment[b - 1]:
+                        continue
+                    before = best[k - 1, a - lo[k - 1]]
+                    if before == -np.inf:
+                        continue
+                    value = before + gained[b] - gained[a] - length * abs((b - a) - target) + stop * stops[b]
+                    value += edge * _edges(ids, ends[k - 1], a, b)
+                    if value > best[k, column]:
+                        best[k, column] = value
+                        back[k, column], kind[k, column] = a, 2
+        # pieces of words no sentence takes, within one hypothesis sentence: the best start so far
+        start_value, start_at = -np.inf, -1
+        for b in range(lo[k], hi[k] + 1):
+            column = b - lo[k]
+            if start_at >= 0 and b > start_at and segment[start_at] == segment[b - 1]:
+                value = start_value - piece + stop * stops[b]
+                if value > best[k, column]:
+                    best[k, column] = value
+                    back[k, column], kind[k, column] = start_at, 3
+            if b < words and (start_at < 0 or best[k, column] > start_value or segment[start_at] != segment[b]):
+                start_value, start_at = best[k, column], b
+    cuts = []
+    touched = False
+    k, b = sentences, words
+    while k > 0 or b > 0:
+        column = b - lo[k]
+        if (b == lo[k] and lo[k] > 0) or (b == hi[k] and hi[k] < words):
+            touched = True
+        step, previous = kind[k, column], back[k, column]
+        if step == 1:
+            k -= 1
+        elif step == 2:
+            cuts.append(previous)
+            b, k = previous, k - 1
+        elif step == 3:
+            cuts.append(previous)
+            b = previous
+        else:
+            break
+    return np.array(cuts, np.int64), touched
+
+
+@njit(cache=True)
+def _edges(ids, ends, a, b):
+    """How many of the span's first two and last two words are among its sentence's first and last three."""
+    found = 0
+    for i in range(min(2, b - a)):
+        for side, word in ((0, ids[a + i]), (1, ids[b - 1 - i])):
+            if word >= 0:
+                for candidate in ends[side]:
+                    if candidate == word:
+                        found += 1
+                        break
+    return found
+
+
+def split_if_needed(reference: Document, hypothesis: Document) -> tuple[Document, tuple[str, ...]]:
+    """The hypothesis, split by :func:`guided_split` if it is :func:`undersegmented`; and a note saying so."""
+    if not undersegmented(reference.texts, hypothesis.texts):
+        return hypothesis, ()
+    split, cuts = guided_split(reference, hypothesis)
+    return split, (_note(hypothesis.path, cuts, reference.texts, hypothesis.texts),) if cuts else ()
+
+
+def _note(path: str, cuts: int, reference: Sequence[str], hypothesis: Sequence[str]) -> str:
+    def mean(texts: Sequence[str]) -> float:
+        return sum(len(_TOKEN.findall(text)) for text in texts) / max(len(texts), 1)
+
+    return (
+        f"{path} has few sentence boundaries ({mean(hypothesis):.0f} words a sentence against "
+        f"{mean(reference):.0f} in the reference: lower-cased or unpunctuated text?); its sentences were cut "
+        f"in {cuts} more places, where the reference's sentences end"
+    )

@@ -1,0 +1,104 @@
+"""Guided splitting: lower-cased, unpunctuated hypotheses are cut where the reference's sentences end."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtqe.align import align_sentences
+from mtqe.model import SourceText
+from mtqe.resplit import _words, guided_split, split_if_needed, undersegmented
+from mtqe.segment import segment_document
+from tests import docpairs
+from tests.tedpairs import sentence_lines
+
+
+def documents(pair: docpairs.DocPair):
+    return tuple(
+        segment_document(SourceText(name, text, "", "utf-8"), pair.language)
+        for name, text in (("ref.txt", pair.ref_text), ("hyp.txt", pair.hyp_text))
+    )
+
+
+def strict_f1(pair: docpairs.DocPair, ref, hyp) -> float:
+    links = align_sentences(ref.texts, hyp.texts)
+    ref_owners, hyp_owners = sentence_lines(ref.texts, pair.ref_units), sentence_lines(hyp.texts, pair.hyp_pieces)
+    predicted = docpairs.project(links, ref_owners, hyp_owners, len(pair.ref_units), len(pair.hyp_pieces))
+    scores = docpairs.LinkScores()
+    scores.add(predicted, pair.gold, set(), [])
+    return scores.f1()[2]
+
+
+@pytest.mark.parametrize("source", list(docpairs.SOURCES))
+def test_lowercased_unpunctuated_output_is_split_and_aligns(source):
+    pair = docpairs.make_pair(source, 3, size=120, edits=docpairs.Edits(lowercase=True))
+    ref, hyp = documents(pair)
+    assert undersegmented(ref.texts, hyp.texts)
+    split, notes = split_if_needed(ref, hyp)
+    assert len(notes) == 1 and "few sentence boundaries" in notes[0]
+    assert " ".join(split.texts).split() == " ".join(hyp.texts).split()  # cut between words, nothing lost
+    assert len(split.texts) >= 0.8 * len(pair.hyp_pieces)
+    before, after = strict_f1(pair, ref, hyp), strict_f1(pair, ref, split)
+    assert before < 0.3 and after > 0.45, (before, after)
+
+
+@pytest.mark.parametrize("source", list(docpairs.SOURCES))
+def test_ordinary_output_is_left_as_the_splitter_made_it(source):
+    pair = docpairs.make_pair(source, 3, size=120)
+    ref, hyp = documents(pair)
+    assert not undersegmented(ref.texts, hyp.texts)
+    assert split_if_needed(ref, hyp) == (hyp, ())
+
+
+def test_pieces_keep_their_lines_and_paragraphs_and_never_join_sentences():
+    pair = docpairs.make_pair("ted", 5, size=80, edits=docpairs.Edits(lowercase=True))
+    ref, hyp = documents(pair)
+    split, cuts = guided_split(ref, hyp)
+    assert len(split.sentences) == len(hyp.sentences) + cuts
+    pieces = iter(split.sentences)
+    for sentence in hyp.sentences:  # each original sentence is its pieces, in order, on its line
+        text = ""
+        while len(text) < len(sentence.text):
+            piece = next(pieces)
+            assert (piece.line, piece.paragraph) == (sentence.line, sentence.paragraph)
+            text = f"{text} {piece.text}".strip()
+        assert text.split() == sentence.text.split()
+
+
+def test_punctuated_lowercase_text_is_cut_at_its_full_stops():
+    reference = (
+        "The committee met on Monday. It approved the budget for next year. Members argued about schools. "
+        "The vote was close. A final report will follow in March. Critics called the plan too small."
+    )
+    hypothesis = (
+        "the committee met on monday. it approved next year's budget. the members argued over schools. "
+        "the vote was tight. a final report follows in march. critics said the plan was too small."
+    )
+    ref = segment_document(SourceText("ref.txt", reference + "\n", "", "utf-8"))
+    hyp = segment_document(SourceText("hyp.txt", hypothesis + "\n", "", "utf-8"))
+    assert len(hyp.sentences) == 1  # the splitter wants a capital letter after a full stop
+    split, notes = split_if_needed(ref, hyp)
+    assert [s.text for s in split.sentences] == [
+        "the committee met on monday.", "it approved next year's budget.", "the members argued over schools.",
+        "the vote was tight.", "a final report follows in march.", "critics said the plan was too small.",
+    ]  # fmt: skip
+    assert notes
+
+
+def test_cjk_text_without_spaces_may_be_cut_between_characters():
+    assert [key for _, key, _ in _words("我们去了。他来了 ok.")] == ["我", "们", "去", "了", "", "他", "来", "了", "ok"]
+    assert [stop for *_, stop in _words("他来了。 yes. no")] == [False, False, False, True, True, False]
+
+
+def test_an_evaluation_records_the_split_in_its_notes(tmp_path):
+    from mtqe.cli import main
+    from mtqe.schema import load_results
+
+    pair = docpairs.make_pair("wmt22-en", 4, size=60, edits=docpairs.Edits(lowercase=True))
+    (tmp_path / "ref.txt").write_text(pair.ref_text, encoding="utf-8")
+    (tmp_path / "hyp.txt").write_text(pair.hyp_text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["evaluate", str(tmp_path / "ref.txt"), str(tmp_path / "hyp.txt"), "-o", str(out), "-q"]) == 0
+    results = load_results((out / "results.json").read_text(encoding="utf-8"), "results.json")
+    system = results["systems"][0]
+    assert any("few sentence boundaries" in note for note in system["notes"])
+    assert system["sentences"] == len({j for s in system["segments"] for j in s["hyp_ids"]})
