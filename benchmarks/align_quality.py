@@ -19,9 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mtqe.align import align_sentences
 from mtqe.model import SourceText
-from mtqe.resplit import split_if_needed
+from mtqe.pipeline import align_documents
 from mtqe.segment import segment_document
 from tests import docpairs
 from tests.tedpairs import sentence_lines
@@ -34,12 +33,11 @@ LAYOUTS = {
 }
 
 
-def evaluate_pair(pair: docpairs.DocPair, scores: docpairs.LinkScores) -> float:
+def evaluate_pair(pair: docpairs.DocPair, scores: docpairs.LinkScores, flags: Counter) -> float:
     ref = segment_document(SourceText("ref.txt", pair.ref_text, "", "utf-8"), pair.language)
     hyp = segment_document(SourceText("hyp.txt", pair.hyp_text, "", "utf-8"), pair.language)
     start = time.perf_counter()
-    hyp, _ = split_if_needed(ref, hyp)
-    links = align_sentences(ref.texts, hyp.texts)
+    hyp, links, _ = align_documents(ref, hyp)
     seconds = time.perf_counter() - start
     ref_owners = sentence_lines(ref.texts, pair.ref_units)
     hyp_owners = sentence_lines(hyp.texts, pair.hyp_pieces)
@@ -47,6 +45,9 @@ def evaluate_pair(pair: docpairs.DocPair, scores: docpairs.LinkScores) -> float:
     partnered = {u for r, h in pair.gold if h for u in r}
     omitted = [ref_owners[i] for link in links if not link.hyp_ids for i in link.ref_ids]
     scores.add(predicted, pair.gold, partnered, omitted)
+    for link in links:  # each sentence reported omitted: wrongly (its unit has a partner) or not; flagged or not
+        for i in link.ref_ids if not link.hyp_ids else ():
+            flags[(bool(ref_owners[i] & partnered), link.uncertain)] += 1
     scores.ref_sentences += len(ref.texts)
     return seconds
 
@@ -63,15 +64,16 @@ def main() -> None:
     for part, first in parts:
         print(f"{part}: seeds {first}..{first + args.documents - 1}, {args.size} units a document")
         print(f"  {'source':9} {'layout':11} {'strict P/R/F1':>20} {'lax F1':>7} {'false omissions':>16}  "
-              "recall by gold link type")  # fmt: skip
+              "uncertain: of false / of true omissions  recall by gold link type")  # fmt: skip
         for source in docpairs.SOURCES:
             corpus = docpairs.load(source)
             for layout, edits in layouts.items():
                 scores = docpairs.LinkScores()
+                flags: Counter = Counter()
                 seconds = 0.0
                 for seed in range(first, first + args.documents):
                     pair = docpairs.make_pair(source, seed, args.size, edits, corpus)
-                    seconds += evaluate_pair(pair, scores)
+                    seconds += evaluate_pair(pair, scores, flags)
                 p, r, f = scores.f1()
                 lax = scores.f1(lax=True)[2]
                 omissions = 100 * scores.false_omissions / max(scores.ref_sentences, 1)
@@ -79,8 +81,10 @@ def main() -> None:
                 recall = "  ".join(
                     f"{kind} {scores.found_by_type[kind] / count:.2f}/{count}" for kind, count in sorted(types.items())
                 )
-                print(f"  {source:9} {layout:11} {p:6.3f} {r:6.3f} {f:6.3f} {lax:7.3f} {omissions:15.2f}%  {recall}"
-                      f"  ({seconds:.1f} s)")  # fmt: skip
+                false = f"{flags[True, True]}/{flags[True, True] + flags[True, False]}"
+                true = f"{flags[False, True]}/{flags[False, True] + flags[False, False]}"
+                print(f"  {source:9} {layout:11} {p:6.3f} {r:6.3f} {f:6.3f} {lax:7.3f} {omissions:15.2f}%  "
+                      f"{false:>7} {true:>7}  {recall}  ({seconds:.1f} s)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -75,13 +75,16 @@ class AlignParams:
         freeze(self, "penalty", "merge")
 
 
-def align_sentences(ref: Sequence[str], hyp: Sequence[str], params: AlignParams | None = None) -> list[Link]:
-    """Align two sentence lists in order; every sentence is in exactly one link."""
+def align_sentences(
+    ref: Sequence[str], hyp: Sequence[str], params: AlignParams | None = None, vectors: Vectors | None = None
+) -> list[Link]:
+    """Align two sentence lists in order; every sentence is in exactly one link. ``vectors``: the documents'
+    :func:`vectorize`, if already made."""
     params = params or AlignParams()
     n, m = len(ref), len(hyp)
     if n == 0 or m == 0:
         return [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
-    ref_vectors, hyp_vectors = _vectorize(ref, hyp)
+    ref_vectors, hyp_vectors = vectors or vectorize(ref, hyp)
     sides = (_Side(ref, ref_vectors), _Side(hyp, hyp_vectors))
     width = params.band
     while True:
@@ -115,7 +118,10 @@ def _features(text: str) -> Counter[str]:
     return Counter(grams)
 
 
-def _vectorize(ref: Sequence[str], hyp: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+Vectors = tuple[sparse.csr_matrix, sparse.csr_matrix]  # TF-IDF rows of the reference's and hypothesis's sentences
+
+
+def vectorize(ref: Sequence[str], hyp: Sequence[str]) -> Vectors:
     """TF-IDF rows for both documents over one vocabulary (sorted, so deterministic)."""
     names: list[str] = []
     counts: list[int] = []

@@ -23,7 +23,7 @@ from mtqe.engine import PairSource, Scored
 from mtqe.errors import EngineError, InputError
 from mtqe.model import METRICS, EngineName, Normalization, Settings
 from mtqe.pairstats import PairStats
-from mtqe.schema import DocumentRecord, document_record
+from mtqe.schema import DocumentRecord, document_record, segment_record
 
 CONNECT_TIMEOUT = "10s"  # how long to wait for a scheduler given with --scheduler
 SAMPLE = 1000  # links of each kind (first, worst by chrF) kept for the HTML report
@@ -133,8 +133,8 @@ def _score_frame(pairs: Any, settings: Settings, segments_path: Path) -> Scored:
     worst = scored[shown].nsmallest(SAMPLE, "chrf").compute()
     sample_frame = pd.concat([first, worst]).drop_duplicates("segment").sort_values("segment")
     sample = tuple(
-        {"kind": "match", "ref_ids": [int(row.segment)], "hyp_ids": [int(row.segment)], "ref": row.ref,
-         "hyp": row.hyp, **{m: float(getattr(row, m)) for m in METRICS}, "index": int(row.segment)}
+        {**segment_record("match", [int(row.segment)], [int(row.segment)], row.ref, row.hyp,
+                          {m: float(getattr(row, m)) for m in METRICS}), "index": int(row.segment)}
         for row in sample_frame.itertuples(index=False)
     )  # fmt: skip
     stats = PairStats.from_columns({c: local[c].to_numpy() for c in local.columns if "_s" in c})

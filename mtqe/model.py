@@ -109,6 +109,8 @@ class Link:
 
     ref_ids: tuple[int, ...]
     hyp_ids: tuple[int, ...]
+    confidence: float = field(default=1.0, compare=False)  # how sure the alignment is (mtqe.confidence)
+    uncertain: bool = field(default=False, compare=False)  # an omission or addition that may not be real
 
     @property
     def kind(self) -> LinkKind:

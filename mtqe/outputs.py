@@ -179,7 +179,8 @@ class SegmentFiles:
             self._keep({**entry, "index": index})
             self._lines.write(json.dumps(entry, ensure_ascii=False, allow_nan=False) + "\n")
             rows.append({"system": safe(self.system), "segment": index, "kind": "match", "ref_ids": str(index),
-                         "hyp_ids": str(index), "ref": safe(ref), "hyp": safe(hyp), **values})  # fmt: skip
+                         "hyp_ids": str(index), "confidence": entry["confidence"], "uncertain": entry["uncertain"],
+                         "ref": safe(ref), "hyp": safe(hyp), **values})  # fmt: skip
         frame = pd.DataFrame(rows, columns=CSV_COLUMNS)  # as the in-memory writer formats them
         frame.to_csv(self._csv, index=False, header=self._count == 0, lineterminator="\n")
         self._count += len(refs)

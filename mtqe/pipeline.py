@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from mtqe.align import align_sentences, pair_lines
+from mtqe.align import align_sentences, pair_lines, vectorize
 from mtqe.engine import Engine, MemoryEngine, PairChunk, summarize
 from mtqe.errors import InputError
 from mtqe.model import (
@@ -41,9 +41,10 @@ def evaluate(
     systems = []
     for name, hypothesis in zip(system_names([h.path for h in hypotheses]), hypotheses, strict=True):
         notes: tuple[str, ...] = ()
-        if not settings.aligned:
-            hypothesis, notes = split_if_needed(reference, hypothesis)
-        links = link_documents(reference, hypothesis, aligned=settings.aligned)
+        if settings.aligned:
+            links = link_documents(reference, hypothesis, aligned=True)
+        else:
+            hypothesis, links, notes = align_documents(reference, hypothesis)
         systems.append(score_system(name, reference, hypothesis, links, settings, engine, notes))
     comparisons = compare_systems(systems, len(reference.sentences), settings)
     return Evaluation(reference=reference, systems=tuple(systems), settings=settings, comparisons=comparisons)
@@ -62,9 +63,20 @@ class PairList:
         return len(self.refs)
 
 
+def align_documents(reference: Document, hypothesis: Document) -> tuple[Document, list[Link], tuple[str, ...]]:
+    """Align a hypothesis to its reference: the hypothesis as aligned (cut by :mod:`mtqe.resplit` if its
+    sentences could not be split), its links with their confidence (:mod:`mtqe.confidence`), and notes."""
+    from mtqe.confidence import rate_links
+
+    hypothesis, notes = split_if_needed(reference, hypothesis)
+    vectors = vectorize(reference.texts, hypothesis.texts) if reference.texts and hypothesis.texts else None
+    links = align_sentences(reference.texts, hypothesis.texts, vectors=vectors)
+    return hypothesis, rate_links(reference.texts, hypothesis.texts, links, vectors), notes
+
+
 def link_documents(reference: Document, hypothesis: Document, *, aligned: bool) -> list[Link]:
     if not aligned:
-        return align_sentences(reference.texts, hypothesis.texts)
+        return align_documents(reference, hypothesis)[1]
     ref_count, hyp_count = len(reference.sentences), len(hypothesis.sentences)
     if ref_count != hyp_count:
         raise InputError(

@@ -24,6 +24,7 @@ from mtqe.model import (
     Evaluation,
     Finding,
     LinkKind,
+    Segment,
     Settings,
     SystemComparison,
     SystemResult,
@@ -31,6 +32,7 @@ from mtqe.model import (
 from mtqe.statfile import StatisticsRecord, records
 
 SCHEMA_VERSION = "1"
+_GAPS = (LinkKind.OMISSION.value, LinkKind.ADDITION.value)  # the kinds of link that may be uncertain
 
 
 class FindingRecord(TypedDict):
@@ -50,6 +52,8 @@ class SegmentRecord(TypedDict):  # plus one float per metric of METRICS
     kind: str
     ref_ids: list[int]
     hyp_ids: list[int]
+    confidence: float  # how sure the alignment is of the link, 0-1 (mtqe.confidence)
+    uncertain: bool  # an omission or addition that may be an alignment error
     ref: str
     hyp: str
 
@@ -72,6 +76,7 @@ class _WhereRecord(TypedDict, total=False):
 class SystemRecord(DocumentRecord, _WhereRecord):
     name: str
     counts: dict[str, int]
+    uncertain: dict[str, int]  # omissions and additions that may be alignment errors
     corpus: dict[str, CorpusRecord]
     segments: Sequence[SegmentRecord]
     analysis: dict[str, Any]
@@ -142,9 +147,19 @@ def corpus_record(corpus: dict[str, CorpusScore]) -> dict[str, CorpusRecord]:
 
 
 def segment_record(
-    kind: str, ref_ids: list[int], hyp_ids: list[int], ref: str, hyp: str, scores: dict[str, float]
+    kind: str,
+    ref_ids: list[int],
+    hyp_ids: list[int],
+    ref: str,
+    hyp: str,
+    scores: dict[str, float],
+    confidence: float = 1.0,
+    uncertain: bool = False,
 ) -> SegmentRecord:
-    return {"kind": kind, "ref_ids": ref_ids, "hyp_ids": hyp_ids, "ref": ref, "hyp": hyp, **scores}  # type: ignore[typeddict-item]
+    """One link; lines paired by position (``--aligned``) are certain, confidence 1."""
+    record = {"kind": kind, "ref_ids": ref_ids, "hyp_ids": hyp_ids, "confidence": round(confidence, 4),
+              "uncertain": uncertain, "ref": ref, "hyp": hyp, **scores}  # fmt: skip
+    return record  # type: ignore[return-value]
 
 
 def system_record(
@@ -157,6 +172,7 @@ def system_record(
     notes: Sequence[str],
     segments_file: str | None = None,
     statistics: StatisticsRecord | None = None,
+    uncertain: dict[str, int] | None = None,
 ) -> SystemRecord:
     """One system; ``segments_file`` names where its segments are when they are not in the list (Dask),
     ``statistics`` where its per-link statistics are (:mod:`mtqe.statfile`)."""
@@ -164,6 +180,7 @@ def system_record(
         "name": name,
         **document,
         "counts": {kind.value: counts.get(kind.value, 0) for kind in LinkKind},
+        "uncertain": {kind: (uncertain or {}).get(kind, 0) for kind in _GAPS},
         "corpus": corpus_record(corpus),
         "segments": segments,
     }
@@ -224,15 +241,22 @@ def evaluation_to_dict(evaluation: Evaluation) -> Results:
 
 
 def _system_of(system: SystemResult, statistics: StatisticsRecord) -> SystemRecord:
-    segments = [
-        segment_record(s.link.kind.value, list(s.link.ref_ids), list(s.link.hyp_ids), s.ref, s.hyp, s.scores.as_dict())
-        for s in system.segments
-    ]
+    segments = [_segment_of(s) for s in system.segments]
     counts = {kind.value: system.count(kind) for kind in LinkKind}
+    uncertain = {kind: sum(1 for s in system.segments if s.link.uncertain and s.link.kind.value == kind)
+                 for kind in _GAPS}  # fmt: skip
     document = record_of_document(system.document)
     return system_record(
-        system.name, document, counts, system.corpus, segments, system.analysis, system.notes, statistics=statistics
-    )
+        system.name, document, counts, system.corpus, segments, system.analysis, system.notes,
+        statistics=statistics, uncertain=uncertain,
+    )  # fmt: skip
+
+
+def _segment_of(segment: Segment) -> SegmentRecord:
+    link = segment.link
+    scores = segment.scores.as_dict()
+    return segment_record(link.kind.value, list(link.ref_ids), list(link.hyp_ids), segment.ref, segment.hyp, scores,
+                          link.confidence, link.uncertain)  # fmt: skip
 
 
 class LazyList(list):

@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 
 from mtqe.cli import main
+from mtqe.model import METRICS
+from mtqe.schema import segment_record
 from tests.tedpairs import load_ted
 
 LINES = 300
@@ -83,9 +85,8 @@ def comparable(out: Path) -> dict:
         if system.pop("segments_file", None):
             frame = pd.read_parquet(out / "segments.parquet").sort_values("segment")
             system["segments"] = [
-                {"kind": "match", "ref_ids": [int(row.segment)], "hyp_ids": [int(row.segment)], "ref": row.ref,
-                 "hyp": row.hyp, **{m: float(getattr(row, m)) for m in ("bleu", "chrf", "chrf_pp", "ter", "wer",
-                                                                        "cer")}}
+                segment_record("match", [int(row.segment)], [int(row.segment)], row.ref, row.hyp,
+                               {m: float(getattr(row, m)) for m in METRICS})
                 for row in frame.itertuples(index=False)
             ]  # fmt: skip
     return results

@@ -47,8 +47,14 @@ def test_json_follows_schema_version_1(hostile_evaluation):
         assert set(entry) == {"score", "ci_low", "ci_high", "signature"}
         assert all(isinstance(entry[k], float) for k in ("score", "ci_low", "ci_high"))
     segment = system["segments"][0]
-    assert set(segment) == {"kind", "ref_ids", "hyp_ids", "ref", "hyp", *METRICS}
+    assert set(segment) == {"kind", "ref_ids", "hyp_ids", "confidence", "uncertain", "ref", "hyp", *METRICS}
     assert segment["kind"] in {"match", "omission", "addition"}
+    assert all(0.0 <= s["confidence"] <= 1.0 and isinstance(s["uncertain"], bool) for s in system["segments"])
+    assert all(not s["uncertain"] for s in system["segments"] if s["kind"] == "match")
+    assert system["uncertain"] == {
+        kind: sum(1 for s in system["segments"] if s["uncertain"] and s["kind"] == kind)
+        for kind in ("omission", "addition")
+    }
 
 
 def test_json_is_deterministic(hostile_evaluation):
@@ -131,7 +137,8 @@ def test_several_systems_get_a_side_by_side_table():
 def test_csv_has_one_row_per_segment_with_all_scores(hostile_evaluation):
     frame = pd.read_csv(io.StringIO(render_csv(hostile_evaluation)), keep_default_na=False)
     segments = hostile_evaluation.systems[0].segments
-    assert list(frame.columns) == ["system", "segment", "kind", "ref_ids", "hyp_ids", "ref", "hyp", *METRICS]
+    assert list(frame.columns) == ["system", "segment", "kind", "ref_ids", "hyp_ids", "confidence", "uncertain",
+                                   "ref", "hyp", *METRICS]  # fmt: skip
     assert len(frame) == len(segments)
     assert list(frame["hyp"]) == [s.hyp for s in segments]
     assert list(frame["chrf"]) == [s.scores.chrf for s in segments]

@@ -18,7 +18,7 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-CSV_COLUMNS = ["system", "segment", "kind", "ref_ids", "hyp_ids", "ref", "hyp", *METRICS]
+CSV_COLUMNS = ["system", "segment", "kind", "ref_ids", "hyp_ids", "confidence", "uncertain", "ref", "hyp", *METRICS]
 
 
 def segments_frame(evaluation: Evaluation) -> pd.DataFrame:
@@ -29,6 +29,8 @@ def segments_frame(evaluation: Evaluation) -> pd.DataFrame:
             "kind": segment.link.kind.value,
             "ref_ids": " ".join(map(str, segment.link.ref_ids)),
             "hyp_ids": " ".join(map(str, segment.link.hyp_ids)),
+            "confidence": round(segment.link.confidence, 4),
+            "uncertain": segment.link.uncertain,
             "ref": spreadsheet_safe(segment.ref),
             "hyp": spreadsheet_safe(segment.hyp),
             **segment.scores.as_dict(),

@@ -134,6 +134,7 @@ def _environment() -> Environment:
     env.globals.update(METRICS=METRICS, LABELS=LABELS, HIGHER_IS_BETTER=HIGHER_IS_BETTER, SERVER_ROWS=SERVER_ROWS)
     env.filters["band"] = lambda value, metric: quality_band(metric, value)
     env.filters["plural"] = plural
+    env.filters["link_title"] = link_title
     env.filters["visible"] = visible
     return env
 
@@ -148,6 +149,16 @@ class Overview:
 
     scores: np.ndarray
     ref_lengths: np.ndarray
+
+
+def link_title(segment: dict[str, Any]) -> str:
+    """What the kind label's tooltip says about how sure the alignment is of the link."""
+    confidence = segment.get("confidence", 1.0)
+    if segment["kind"] == "match":
+        return f"alignment similarity {confidence:.2f}"
+    if segment.get("uncertain"):
+        return f"uncertain (confidence {confidence:.2f}): may be an alignment error, not a real {segment['kind']}"
+    return f"confidence {confidence:.2f}: nothing nearby on the other side resembles it"
 
 
 def _system_view(
@@ -229,6 +240,8 @@ def _page_data(results: dict[str, Any], diffs: list[list[WordDiff]]) -> dict[str
                 "index": [s.get("index", k) for k, s in enumerate(segments)],
                 "sentenceLines": system.get("sentence_lines", []),
                 "kind": [KIND_CODES[s["kind"]] for s in segments],
+                "uncertain": [int(s.get("uncertain", False)) for s in segments],
+                "title": [link_title(s) for s in segments],
                 "refIds": [s["ref_ids"] for s in segments],
                 "hypIds": [s["hyp_ids"] for s in segments],
                 "ref": [s["ref"] for s in segments],

@@ -40,6 +40,10 @@ def render_summary(results: dict[str, Any]) -> str:
         links = sum(counts.values())
         described = ", ".join(plural(counts[kind.value], kind.value) for kind in LinkKind)
         lines.append(f"{system['name']}: {links} links ({described})")
+        uncertain = system.get("uncertain", {})
+        if any(uncertain.values()):
+            doubtful = " and ".join(f"{n} of the {kind}s" for kind, n in uncertain.items() if n)
+            lines.append(f"  uncertain: {doubtful} (short, or next to a similar or loose neighbour: check them)")
     if results.get("comparisons"):
         lines += ["", *render_ranking(results)]
     # A line starting with "::" is a workflow command to GitHub Actions; file names must not issue one.

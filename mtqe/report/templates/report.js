@@ -97,7 +97,8 @@
 
   function row(sys, i) {
     var kind = KIND_NAMES[sys.kind[i]];
-    var tr = el("tr", kind);
+    var doubt = sys.uncertain[i] === 1;
+    var tr = el("tr", kind + (doubt ? " uncertain" : ""));
     tr.dataset.index = sys.index[i];
     var first = el("td", "num");
     var label = el("label", "row-diff-label");
@@ -110,7 +111,9 @@
     tr.appendChild(first);
     var kindCell = el("td");
     var suffix = kind === "match" ? " " + sys.refIds[i].length + "-" + sys.hypIds[i].length : "";
-    kindCell.appendChild(el("span", "kind kind-" + kind, kind + suffix));
+    var kindLabel = el("span", "kind kind-" + (doubt ? "uncertain" : kind), kind + (doubt ? "?" : "") + suffix);
+    kindLabel.title = sys.title[i];
+    kindCell.appendChild(kindLabel);
     tr.appendChild(kindCell);
     var marks = decode(sys, i);
     var refIds = el("td", "num muted", sys.refIds[i].join(", "));
