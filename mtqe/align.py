@@ -25,6 +25,7 @@ the result is the full search's whenever the path fits in the band.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -46,6 +47,7 @@ MAX_BLOCK = max(max(dr, dh) for dr, dh in MATCH_TYPES)  # the most sentences a l
 OMIT, ADD = (1, 0), (0, 1)
 _TYPES: tuple[tuple[int, int], ...] = (*MATCH_TYPES, OMIT, ADD)
 _WORD = re.compile(r"\w+")
+_BAND_SHARE = 200  # the band starts at least 1/200 of the sentences wide: long documents drift further
 _SCALE = 1000.0  # costs are whole thousandths of a character
 _LENGTH_SMOOTHING = 10.0  # characters; keeps the length term of very short sentences small
 
@@ -86,7 +88,7 @@ def align_sentences(
         return [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
     ref_vectors, hyp_vectors = vectors or vectorize(ref, hyp)
     sides = (_Side(ref, ref_vectors), _Side(hyp, hyp_vectors))
-    width = params.band
+    width = max(params.band, (n + m) // _BAND_SHARE)
     while True:
         band = _Band.around_diagonal(sides[0].cum_chars, sides[1].cum_chars, width)
         path = _search(sides, band, params)
@@ -112,10 +114,15 @@ def pair_lines(ref_count: int, hyp_count: int) -> list[Link]:
 def _features(text: str) -> Counter[str]:
     grams: list[str] = []
     for word in _WORD.findall(text.lower()):
-        grams.append("_" + word)
-        padded = f" {word} "
-        grams.extend(padded[k : k + 3] for k in range(len(padded) - 2))
+        grams.extend(_word_features(word))
     return Counter(grams)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_features(word: str) -> tuple[str, ...]:
+    """The word itself and its character trigrams, padded with spaces (words repeat: computed once each)."""
+    padded = f" {word} "
+    return ("_" + word, *(padded[k : k + 3] for k in range(len(padded) - 2)))
 
 
 Vectors = tuple[sparse.csr_matrix, sparse.csr_matrix]  # TF-IDF rows of the reference's and hypothesis's sentences
@@ -156,16 +163,14 @@ class _Side:
         self.cum_chars = np.concatenate(([0.0], np.cumsum(lengths)))
         self_dot = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
         gap_dots = {gap: _row_dots(vectors, gap) for gap in range(1, MAX_BLOCK)}
-        self.norms: dict[int, np.ndarray] = {}  # |sum of the block's vectors|^2
-        self.longest: dict[int, np.ndarray] = {}  # characters of the block's longest sentence
-        for size in range(1, MAX_BLOCK + 1):
-            norm, longest = np.zeros(len(texts) + 1), np.zeros(len(texts) + 1)
-            if len(texts) >= size:
-                norm[size:] = _window(self_dot, size, np.sum)
-                for gap in range(1, size):  # every pair of the block's sentences, gap apart, twice
-                    norm[size:] += 2 * _window(gap_dots[gap], size - gap, np.sum)
-                longest[size:] = _window(lengths, size, np.max)
-            self.norms[size], self.longest[size] = norm, longest
+        # row ``size`` of each table: |sum of the block's vectors|^2, and its longest sentence's characters
+        self.norms = np.zeros((MAX_BLOCK + 1, len(texts) + 1))
+        self.longest = np.zeros((MAX_BLOCK + 1, len(texts) + 1))
+        for size in range(1, min(MAX_BLOCK, len(texts)) + 1):
+            self.norms[size, size:] = _window(self_dot, size, np.sum)
+            for gap in range(1, size):  # every pair of the block's sentences, gap apart, twice
+                self.norms[size, size:] += 2 * _window(gap_dots[gap], size - gap, np.sum)
+            self.longest[size, size:] = _window(lengths, size, np.max)
 
     def chars(self, size: int, ends: np.ndarray) -> np.ndarray:
         return self.cum_chars[ends] - self.cum_chars[np.maximum(ends - size, 0)]
@@ -214,64 +219,22 @@ class _Band:
 def _search(
     sides: tuple[_Side, _Side], band: _Band, params: AlignParams
 ) -> list[tuple[int, int, tuple[int, int]]] | None:
-    """Cheapest path through the band; returns its cells (i, j, link type) or None."""
+    """Cheapest path through the band (:func:`mtqe.align_search.band_search`); its cells (i, j, link type)."""
+    from mtqe.align_search import band_search
+
     ref, hyp = sides
-    n = len(band.lo) - 1
     dots = _BandDots(ref.vectors, hyp.vectors, band)
-    # Costs are counted in whole thousandths of a character: sums of integers are exact in float64, so
-    # the cheapest path (and how ties fall) does not depend on the band's width or the order of sums.
-    add_cost = np.rint(_SCALE * params.skip * np.diff(hyp.cum_chars))
-    cost: list[np.ndarray] = []
-    back: list[np.ndarray] = []
-    for i in range(n + 1):
-        columns = np.arange(band.lo[i], band.hi[i] + 1)
-        best = np.full(len(columns), np.inf)
-        kind = np.full(len(columns), -1, dtype=np.int8)
-        if i == 0:
-            best[columns == 0] = 0.0
-        numerators = dots.row_numerators(i, columns)
-        for index, (dr, dh) in enumerate(_TYPES[:-1]):
-            if dr > i:
-                continue
-            start = columns - dh
-            previous = _lookup(cost[i - dr], band.lo[i - dr], start)
-            if (dr, dh) == OMIT:
-                step = np.rint(_SCALE * params.skip * (ref.cum_chars[i] - ref.cum_chars[i - 1]))
-            else:
-                step = np.rint(_SCALE * _link_cost(sides, numerators[(dr, dh)], i, columns, dr, dh, params))
-            candidate = previous + step
-            better = candidate < best
-            best[better] = candidate[better]
-            kind[better] = index
-        best, added = _apply_additions(best, add_cost[np.maximum(columns - 1, 0)], columns)
-        kind[added] = len(_TYPES) - 1
-        cost.append(best)
-        back.append(kind)
-    if not math.isfinite(cost[n][-1]):
+    searched = _TYPES[:-1]  # every match type, then the omission; additions are the kernel's last kind
+    cost, back = band_search(
+        band.lo, band.hi, dots.prefix, dots.base, ref.cum_chars, hyp.cum_chars, ref.norms, hyp.norms,
+        ref.longest, hyp.longest, np.array(searched, dtype=np.int64),
+        np.array([params.penalty.get(t, 0.0) for t in searched]),
+        np.array([params.merge.get(t, 0.0) for t in searched]), params.skip, params.length, _LENGTH_SMOOTHING, _SCALE,
+    )  # fmt: skip
+    n = len(band.lo) - 1
+    if not math.isfinite(cost[n][band.hi[n] - band.lo[n]]):
         return None
     return _trace(back, band)
-
-
-def _lookup(row_cost: np.ndarray, row_lo: int, columns: np.ndarray) -> np.ndarray:
-    offsets = columns - row_lo
-    inside = (offsets >= 0) & (offsets < len(row_cost))
-    values = np.full(len(columns), np.inf)
-    values[inside] = row_cost[offsets[inside]]
-    return values
-
-
-def _apply_additions(best: np.ndarray, add: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Allow runs of added hypothesis sentences within a row: cost[j] = min(best[j], cost[j-1] + add[j]).
-
-    Unrolled as cost[j] = min(best[j], min over k < j of best[k] + add[k+1..j]), with prefix sums.
-    """
-    add = np.where(columns > 0, add, 0.0)
-    add[0] = 0.0  # nothing to the left of the band's first cell
-    running = np.cumsum(add)
-    earlier = np.concatenate(([np.inf], np.minimum.accumulate(best - running)[:-1]))
-    via_addition = running + earlier
-    added = via_addition < best
-    return np.where(added, via_addition, best), added
 
 
 class _BandDots:
@@ -297,52 +260,6 @@ class _BandDots:
                 row = block[r - first, start : start + width]
                 self.prefix[r, 1 : len(row) + 1] = np.cumsum(row)
                 self.prefix[r, len(row) + 1 :] = self.prefix[r, len(row)]
-
-    def row_numerators(self, i: int, columns: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
-        """For each link type ending at row i, the summed dot products of its blocks, per column.
-
-        Values where a block would start before the first hypothesis sentence are meaningless;
-        the caller masks them.
-        """
-        width = self.prefix.shape[1] - 1
-        gathered: dict[int, list[np.ndarray]] = {}  # r -> prefix at columns - k, k = 0..MAX_BLOCK
-        for r in range(max(i - MAX_BLOCK, 0), i):
-            shifted = columns - self.base[r]
-            gathered[r] = [self.prefix[r, np.minimum(np.maximum(shifted - k, 0), width)] for k in range(MAX_BLOCK + 1)]
-        numerators = {}
-        for dr, dh in MATCH_TYPES:
-            if dr > i:
-                continue
-            total = 0
-            for r in range(i - dr, i):
-                total = total + (gathered[r][0] - gathered[r][dh])
-            numerators[(dr, dh)] = total
-        return numerators
-
-
-def _link_cost(
-    sides: tuple[_Side, _Side],
-    numerator: np.ndarray,
-    i: int,
-    columns: np.ndarray,
-    dr: int,
-    dh: int,
-    params: AlignParams,
-) -> np.ndarray:
-    ref, hyp = sides
-    valid = columns >= dh
-    ends = np.minimum(np.maximum(columns, dh), len(hyp.cum_chars) - 1)  # any index will do where not valid
-    denominator = np.sqrt(ref.norms[dr][i] * hyp.norms[dh][ends])
-    similarity = np.divide(numerator, denominator, out=np.zeros(len(columns)), where=denominator > 0)
-    ref_chars = ref.cum_chars[i] - ref.cum_chars[i - dr]  # one reference block per row
-    hyp_chars = hyp.chars(dh, ends)
-    expected = hyp.cum_chars[-1] / ref.cum_chars[-1]
-    mismatch = np.abs(np.log((hyp_chars + _LENGTH_SMOOTHING) / (expected * ref_chars + _LENGTH_SMOOTHING)))
-    merged_in = ref_chars - ref.longest[dr][i] + hyp_chars - hyp.longest[dh][ends]
-    cost = (1.0 - similarity + params.penalty[(dr, dh)] + params.length * mismatch) * (
-        ref_chars + hyp_chars
-    ) + params.merge[(dr, dh)] * merged_in
-    return np.where(valid, cost, np.inf)
 
 
 def _trace(back: list[np.ndarray], band: _Band) -> list[tuple[int, int, tuple[int, int]]]:

@@ -46,27 +46,43 @@ def rate_links(
         return []
     ref_vectors, hyp_vectors = vectors or vectorize(ref, hyp)
     similarity = _match_similarity(ref_vectors, hyp_vectors, links)
-    ref_unit, hyp_unit = _normalized(ref_vectors), _normalized(hyp_vectors)
+    nearest = _nearest(_normalized(ref_vectors), _normalized(hyp_vectors), links)
     rated = []
     for k, link in enumerate(links):
         if link.kind is LinkKind.MATCH:
             rated.append(replace(link, confidence=float(similarity[k])))
             continue
-        near = [n for n in range(max(0, k - _REACH), min(len(links), k + _REACH + 1)) if n != k]
-        neighbours = [links[n] for n in near]
-        if link.kind is LinkKind.OMISSION:
-            mine, theirs = ref_unit[list(link.ref_ids)], [j for n in neighbours for j in n.hyp_ids]
-            other, words = hyp_unit, sum(len(ref[i].split()) for i in link.ref_ids)
-        else:
-            mine, theirs = hyp_unit[list(link.hyp_ids)], [i for n in neighbours for i in n.ref_ids]
-            other, words = ref_unit, sum(len(hyp[j].split()) for j in link.hyp_ids)
-        nearest = float((mine @ other[theirs].T).max()) if theirs else 0.0
+        near = range(max(0, k - _REACH), min(len(links), k + _REACH + 1))
         opposite = LinkKind.ADDITION if link.kind is LinkKind.OMISSION else LinkKind.OMISSION
-        loose = any(links[n].kind is opposite or (links[n].kind is LinkKind.MATCH and similarity[n] < LOOSE)
-                    for n in near)  # fmt: skip
-        uncertain = words <= SHORT or nearest >= NEAR or loose
-        rated.append(replace(link, confidence=min(1.0, max(0.0, 1.0 - nearest)), uncertain=uncertain))
+        loose = any(
+            n != k and (links[n].kind is opposite or (links[n].kind is LinkKind.MATCH and similarity[n] < LOOSE))
+            for n in near
+        )
+        texts = [ref[i] for i in link.ref_ids] if link.kind is LinkKind.OMISSION else [hyp[j] for j in link.hyp_ids]
+        uncertain = sum(len(text.split()) for text in texts) <= SHORT or nearest[k] >= NEAR or loose
+        rated.append(replace(link, confidence=min(1.0, max(0.0, 1.0 - float(nearest[k]))), uncertain=uncertain))
     return rated
+
+
+def _nearest(ref: sparse.csr_matrix, hyp: sparse.csr_matrix, links: Sequence[Link]) -> np.ndarray:
+    """For each omission (addition), the highest cosine of its sentence with a sentence of the other
+    document in the neighbouring links; 0 for matches and where there is none."""
+    mine, theirs, owner = [], [], []  # (reference sentence, hypothesis sentence, link) of every pair compared
+    for k, link in enumerate(links):
+        if link.kind is LinkKind.MATCH:
+            continue
+        near = [links[n] for n in range(max(0, k - _REACH), min(len(links), k + _REACH + 1)) if n != k]
+        for own in link.ref_ids or link.hyp_ids:
+            others = [j for n in near for j in n.hyp_ids] if link.ref_ids else [i for n in near for i in n.ref_ids]
+            for other in others:
+                mine.append(own if link.ref_ids else other)
+                theirs.append(other if link.ref_ids else own)
+                owner.append(k)
+    best = np.zeros(len(links))
+    if owner:
+        dots = np.asarray(ref[mine].multiply(hyp[theirs]).sum(axis=1)).ravel()
+        np.maximum.at(best, np.array(owner), dots)
+    return best
 
 
 def _match_similarity(ref: sparse.csr_matrix, hyp: sparse.csr_matrix, links: Sequence[Link]) -> np.ndarray:

@@ -9,6 +9,8 @@ from mtqe.model import Link, LinkKind, SourceText
 from mtqe.segment import segment_document
 from tests import tedpairs
 
+pytestmark = pytest.mark.differential  # the aligner's kernel, run again with numba's bounds checks in CI
+
 
 def sentences(text: str) -> list[str]:
     return segment_document(SourceText("doc.txt", text, "", "utf-8")).texts

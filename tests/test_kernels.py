@@ -129,6 +129,17 @@ def test_every_compiled_kernel_is_exercised_by_this_file():
     wide = "".join(chr(0x4E00 + k) for k in range(700))  # too many symbols to pack: the pair-by-pair path
     mismatches(["the the cat", wide, "a b"], ["the cat the", wide[::-1], "a c"])
     fast_stats.warm_up()
+    from mtqe.align import align_sentences
+    from mtqe.model import SourceText
+    from mtqe.resplit import guided_split
+    from mtqe.segment import segment_document
+    from tests import docpairs
+
+    pair = docpairs.make_pair("ted", 2, size=40, edits=docpairs.Edits(lowercase=True))  # the splitter's kernels
+    ref, hyp = (segment_document(SourceText(name, text, "", "utf-8")) for name, text in
+                (("ref.txt", pair.ref_text), ("hyp.txt", pair.hyp_text)))  # fmt: skip
+    split, _ = guided_split(ref, hyp)
+    align_sentences(ref.texts, split.texts)  # and the aligner's
     kernels = compiled_kernels()
     assert "mtqe.fast_ter.ter_edits" in kernels
     untouched = sorted(name for name, kernel in kernels.items() if not kernel.signatures)

@@ -11,6 +11,8 @@ from mtqe.segment import segment_document
 from tests import docpairs
 from tests.tedpairs import sentence_lines
 
+pytestmark = pytest.mark.differential  # the splitter's kernels, run again with numba's bounds checks in CI
+
 
 def documents(pair: docpairs.DocPair):
     return tuple(
