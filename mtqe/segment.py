@@ -17,14 +17,35 @@ import sentence_splitter
 
 from mtqe.model import Document, Sentence, SourceText
 
+_MONTH = (
+    r"(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|ma[iy]|june?|juni|july?|juli|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|de[cz](?:ember)?|janvier|février|mars|avril|juin"
+    r"|juillet|août|septembre|octobre|novembre|décembre)\.?"
+)
+_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 _METADATA_LINE = re.compile(
     r"""^\s*(?:
-        by\s+[A-Z\u00C0-\u024F][^.!?]*$            # By Betsy Klein, CNN
-      | (?:updated|published|posted|source|sources|date|dateline|author|authors|credits?
-         |photo|image|video|filed|last\s+updated|written\s+by|reporting\s+by|edited\s+by)\s*:.*
-    )""",
+        (?:by|von|par|por|door)\s+[A-Z\u00C0-\u024F][^.!?]*$     # By Betsy Klein, CNN; Von Anna Schmidt, dpa
+      | (?:updated|published|posted|source|sources|date|dateline|author|authors|credits?|photo|photograph|image
+         |picture|video|caption|filed|last\s+updated|first\s+published|last\s+modified|written\s+by|reporting\s+by
+         |edited\s+by|editing\s+by|additional\s+reporting|image\s+(?:copyright|caption|source)|read\s+more|related
+         |tags|topics|filed\s+under|aktualisiert|veröffentlicht|quelle|stand|mis\s+à\s+jour|publié)\s*:.*
+      | (?:updated|published|posted|last\s+updated|first\s+published|aktualisiert|veröffentlicht|stand|publié)
+        \s+(?:am\s+|le\s+)?\d[^.!?]*$                                  # Updated 10:32 AM ET, Fri December 31, 2021
+      | (?:copyright|\(c\)|©).*                                  # © 2021 Cable News Network
+      | all\s+rights\s+reserved\.?
+      | (?:DAY\s+)?\d{1,2}\.?\s+MONTH\s+\d{4}\b[^.!?]*$     # Fri, 31 Dec 2021 20:38:52 GMT; 31. Dezember 2021
+      | (?:DAY\s+)?MONTH\s+\d{1,2},?\s+\d{4}\b[^.!?]*$       # December 31, 2021, 9:15 AM ET
+      | \d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\s*(?:[A-Z]{2,4}|Z|[+-]\d{2}:?\d{2})?\s*$  # 2021-12-31 20:38
+    )""".replace("MONTH", _MONTH).replace("DAY", _DAY),
     re.IGNORECASE | re.VERBOSE,
 )
+_TRAILER_LINE = re.compile(  # lines that close an article: credits and copyright, set aside at the end only
+    r"""^\s*(?:\(?(?:reporting|writing|editing|additional\s+reporting)\s+by\b.*
+      | (?:copyright|\(c\)|©).* | all\s+rights\s+reserved\.? | source\s*:.* | \(\w+\)\s*$)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TOP_LINES = 8  # metadata is looked for among a document's first non-blank lines
 _METADATA_MAX_CHARS = 120
 _HEADLINE_MAX_WORDS = 12
 # A line that ends like this closes a sentence, so a line break after it is no wrap.
@@ -45,10 +66,9 @@ def supported_languages() -> tuple[str, ...]:
 
 def segment_document(source: SourceText, language: str = "en") -> Document:
     """Split a decoded file into leading metadata lines and sentences."""
-    lines = source.text.split("\n")
-    metadata, first_body_line = split_metadata(lines)
+    metadata, lines = split_metadata(source.text.split("\n"))
     sentences = []
-    for index, paragraph in enumerate(split_paragraphs(lines, first_body_line)):
+    for index, paragraph in enumerate(split_paragraphs(lines)):
         sentences.extend(split_sentences(paragraph, index, language))
     return Document(
         path=source.path,
@@ -71,17 +91,46 @@ def lines_as_sentences(source: SourceText) -> Document:
     return Document(source.path, source.sha256, source.encoding, (), sentences, source.findings)
 
 
-def split_metadata(lines: list[str]) -> tuple[list[str], int]:
-    """Leading byline/dateline lines; returns them and the index of the first body line."""
-    metadata = []
+def split_metadata(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Bylines, datelines, source and copyright lines set aside: those among the first non-blank lines (a
+    headline above them stays text) and credit or copyright lines at the end. Returns them in document
+    order, and the lines with each of them blanked (so line numbers stay, and they separate paragraphs)."""
+    body = list(lines)
+    aside: list[int] = []
+    seen = 0
     for index, line in enumerate(lines):
         if not line.strip():
             continue
-        if len(line) <= _METADATA_MAX_CHARS and _METADATA_LINE.match(line):
-            metadata.append(line.strip())
+        if seen >= _TOP_LINES:
+            break
+        seen += 1
+        if _is_metadata(line, _METADATA_LINE):
+            aside.append(index)
+        elif not _is_title(line.strip()):
+            break  # the text has begun
+    for index in range(len(lines) - 1, -1, -1):
+        if not lines[index].strip():
             continue
-        return metadata, index
-    return metadata, len(lines)
+        if index in aside or not _is_metadata(lines[index], _TRAILER_LINE):
+            break
+        aside.append(index)
+    for index in aside:
+        body[index] = ""
+    return [lines[index].strip() for index in sorted(aside)], body
+
+
+def _is_metadata(line: str, pattern: re.Pattern[str]) -> bool:
+    return len(line) <= _METADATA_MAX_CHARS and bool(pattern.match(line))
+
+
+def _is_title(line: str) -> bool:
+    """A line short enough to be a title above a byline (a question or an exclamation may be one)."""
+    return len(line.split()) <= _HEADLINE_MAX_WORDS and not line.endswith(".")
+
+
+def _is_headline(line: str) -> bool:
+    """A short line without final punctuation: a title, which stays text, not metadata."""
+    return len(line.split()) <= _HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line)
 
 
 def split_paragraphs(lines: list[str], start: int = 0) -> list[Paragraph]:
@@ -110,11 +159,7 @@ def _headline_apart(lines: list[str], block: list[int]) -> list[list[int]]:
     if len(block) < 2:
         return [block]
     first, rest = lines[block[0]].strip(), [lines[index].strip() for index in block[1:]]
-    headline = (
-        len(first.split()) <= _HEADLINE_MAX_WORDS
-        and not _SENTENCE_END.search(first)
-        and len(first) * 2 < max(len(line) for line in rest)
-    )
+    headline = _is_headline(first) and len(first) * 2 < max(len(line) for line in rest)
     return [block[:1], block[1:]] if headline else [block]
 
 

@@ -59,7 +59,8 @@ class Edits:
     split: float = 0.04
     lowercase: bool = False  # the whole output lower-cased and without punctuation
     keep_punctuation: bool = False  # ... lower-cased only, its punctuation kept
-    headline: bool = True  # a title line above the first paragraph (bylines are tested in test_segment)
+    headline: bool = True  # a title line above the first paragraph
+    byline: bool = True  # a byline and a dateline under the title (metadata: set aside, in no link)
     paragraph: tuple[int, int] = (1, 5)  # units per paragraph
 
 
@@ -118,7 +119,12 @@ def make_pair(source: str, seed: int, size: int = 200, edits: Edits | None = Non
     if edits.headline:  # a title line directly above the first paragraph, a unit of its own on both sides
         title = " ".join(ref_units[0].split()[:6]).rstrip(".,;:")
         hyp_title = _lowercased(title, edits.keep_punctuation) if edits.lowercase else title
-        ref_text, hyp_text = f"{title}\n{ref_text}", f"{hyp_title}\n{hyp_text}"
+        byline = ("Von Anna Weber, dpa\nAktualisiert: 3. März 2022" if language == "de"
+                  else "By Anna Weber, Reuters\nPublished: 3 March 2022") if edits.byline else ""  # fmt: skip
+        hyp_byline = "\n".join(_lowercased(line, edits.keep_punctuation) for line in byline.split("\n")) \
+            if edits.lowercase else byline  # fmt: skip
+        ref_text = f"{title}\n{byline}\n{ref_text}" if byline else f"{title}\n{ref_text}"
+        hyp_text = f"{hyp_title}\n{hyp_byline}\n{hyp_text}" if byline else f"{hyp_title}\n{hyp_text}"
         ref_units, shown = [title, *ref_units], [hyp_title, *shown]
         gold = [(frozenset({0}), frozenset({0}))] + [
             (frozenset(u + 1 for u in r), frozenset(p + 1 for p in h)) for r, h in gold

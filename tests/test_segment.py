@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from mtqe.io import read_text
 from mtqe.model import SourceText
 from mtqe.segment import lines_as_sentences, segment_document, split_metadata, split_paragraphs
@@ -34,9 +36,39 @@ def test_sentences_know_their_line_and_paragraph():
 
 def test_metadata_is_only_taken_from_the_top():
     lines = ["By Betsy Klein, CNN", "", "Source: CNN", "Body text here.", "By the way, this stays."]
-    metadata, first = split_metadata(lines)
+    metadata, body = split_metadata(lines)
     assert metadata == ["By Betsy Klein, CNN", "Source: CNN"]
-    assert first == 3
+    assert body == ["", "", "", "Body text here.", "By the way, this stays."]  # line numbers stay
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        ["Russia warns the West", "By Jane Doe, Reuters", "Published: 3 March 2022"],
+        ["Russia warns the West", "Updated 10:32 AM ET, Fri December 31, 2021", "", "By Jane Doe and Tom Roe, CNN"],
+        ["Fri, 31 Dec 2021 20:38:52 GMT", "Russia warns the West", "2021-12-31 20:38"],
+        ["Russland warnt den Westen", "Von Anna Schmidt, dpa", "31. Dezember 2021"],
+    ],
+)
+def test_bylines_and_datelines_below_a_headline_are_set_aside_and_the_headline_is_text(top):
+    body = ["The talks began on Monday in Geneva. Neither side expected a breakthrough.", "",
+            "Officials will meet again next week."]  # fmt: skip
+    tail = ["", "Reporting by Jane Doe; Editing by Tom Roe", "© 2022 Reuters"]
+    document = segment_document(source("\n".join([*top, "", *body, *tail]) + "\n"))
+    headline = next(line for line in top if "warn" in line)
+    assert document.texts[0] == headline
+    assert document.texts[1:] == [
+        "The talks began on Monday in Geneva.", "Neither side expected a breakthrough.",
+        "Officials will meet again next week.",
+    ]  # fmt: skip
+    assert list(document.metadata) == [line for line in top if line and line != headline] + tail[1:]
+    assert document.sentences[1].line == len(top) + 2  # lines keep their numbers
+
+
+def test_titles_with_numbers_and_text_that_merely_starts_like_metadata_stay_text():
+    text = "Top 10 2021 movies\n\nMarch 3 was the day the talks began.\nMay 2021 be a good year\n"
+    document = segment_document(source(text))
+    assert document.metadata == () and len(document.sentences) == 3
 
 
 def test_a_sentence_starting_with_by_is_not_metadata():
