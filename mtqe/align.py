@@ -47,6 +47,7 @@ MAX_BLOCK = max(max(dr, dh) for dr, dh in MATCH_TYPES)  # the most sentences a l
 OMIT, ADD = (1, 0), (0, 1)
 _TYPES: tuple[tuple[int, int], ...] = (*MATCH_TYPES, OMIT, ADD)
 _WORD = re.compile(r"\w+")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _BAND_SHARE = 200  # the band starts at least 1/200 of the sentences wide: long documents drift further
 _SCALE = 1000.0  # costs are whole thousandths of a character
 _LENGTH_SMOOTHING = 10.0  # characters; keeps the length term of very short sentences small
@@ -120,7 +121,10 @@ def _features(text: str) -> Counter[str]:
 
 @functools.lru_cache(maxsize=65536)
 def _word_features(word: str) -> tuple[str, ...]:
-    """The word itself and its character trigrams, padded with spaces (words repeat: computed once each)."""
+    """The word itself and its character trigrams, padded with spaces (words repeat: computed once each);
+    a run of CJK characters, written without spaces, is no word: its characters and character pairs."""
+    if _CJK.search(word):
+        return (*word, *(word[k : k + 2] for k in range(len(word) - 1)))
     padded = f" {word} "
     return ("_" + word, *(padded[k : k + 3] for k in range(len(padded) - 2)))
 

@@ -63,6 +63,11 @@ def _language(value: str) -> str:
 
     if value not in supported_languages():
         raise typer.BadParameter(f"unsupported language {value!r}; choose one of {', '.join(supported_languages())}")
+    if value in ("ja", "ko"):  # sacrebleu's BLEU tokenizers for these need its optional extras
+        from mtqe.metrics import missing_tokenizer
+
+        if problem := missing_tokenizer(value):
+            raise typer.BadParameter(problem)
     return value
 
 

@@ -157,6 +157,15 @@ def make_metrics(language: str = "en") -> dict[str, Metric]:
     return metrics
 
 
+def missing_tokenizer(language: str) -> str | None:
+    """What is missing for sacrebleu's BLEU tokenizer of ``language`` (Japanese, Korean need extras), if any."""
+    try:
+        BLEU(trg_lang=language)
+    except RuntimeError:
+        return f"BLEU for {language!r} needs sacrebleu's tokenizer: pip install 'sacrebleu[{language}]'"
+    return None
+
+
 PARALLEL_MIN_PAIRS = 2000  # below this, starting worker processes costs more than it saves
 CHUNK_PAIRS = 2000
 

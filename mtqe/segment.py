@@ -59,9 +59,24 @@ class Paragraph:
     offsets: tuple[int, ...]  # where each of those lines starts in ``text``
 
 
+CJK_LANGUAGES = ("ja", "ko", "zh")  # split at their own sentence punctuation, not by the Moses splitter
+# A CJK sentence ends at its full stop, question or exclamation mark (and any closing quotes or brackets).
+_CJK_SENTENCE = re.compile(r"""[^。！？!?]*(?:[。！？!?]+[」』”’"')）\]》]*|$)""")
+_KOREAN_SENTENCE = re.compile(r"""\S.*?(?:[.!?。！？]+["'”’)）\]]*(?=\s|$)|$)""")
+
+
 def supported_languages() -> tuple[str, ...]:
     folder = os.path.join(os.path.dirname(sentence_splitter.__file__), "non_breaking_prefixes")
-    return tuple(sorted(name.removesuffix(".txt") for name in os.listdir(folder) if name.endswith(".txt")))
+    moses = {name.removesuffix(".txt") for name in os.listdir(folder) if name.endswith(".txt")}
+    return tuple(sorted(moses | set(CJK_LANGUAGES)))
+
+
+def _split_text(text: str, language: str) -> list[str]:
+    if language == "ko":
+        return [m.group() for m in _KOREAN_SENTENCE.finditer(text) if m.group().strip()]
+    if language in CJK_LANGUAGES:
+        return [m.group() for m in _CJK_SENTENCE.finditer(text) if m.group().strip()]
+    return _splitter(language).split(text)
 
 
 def segment_document(source: SourceText, language: str = "en") -> Document:
@@ -190,7 +205,7 @@ def _splitter(language: str) -> sentence_splitter.SentenceSplitter:
 def split_sentences(paragraph: Paragraph, index: int, language: str = "en") -> list[Sentence]:
     sentences = []
     cursor = 0
-    for text in _splitter(language).split(paragraph.text):
+    for text in _split_text(paragraph.text, language):
         text = text.strip()
         if not text:
             continue
