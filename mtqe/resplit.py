@@ -10,8 +10,10 @@ the hypothesis's words:
 
 * each reference sentence in turn takes a span of consecutive hypothesis words
   (never across a sentence or paragraph boundary the hypothesis already has),
-  gaining the IDF weight of the span's words that are also in that sentence,
-  less ``length`` times the span's distance from the expected length (the
+  gaining the IDF weight of the span's words that are also in that sentence
+  (and, times ``pair``, of its consecutive word pairs that are pairs of the
+  sentence), and ``edge`` for each of its first and last two words among the
+  sentence's first and last three, less ``length`` times the span's distance from the expected length (the
   sentence's length times the documents' length ratio); a sentence may also
   take nothing (an omission);
 * words no sentence takes form pieces of their own (additions), each costing
@@ -51,6 +53,7 @@ class SplitParams:
     piece: float = 2.0  # per piece of words no sentence takes, times the mean word weight
     stop: float = 3.0  # for a span that ends at sentence punctuation, times the mean word weight
     edge: float = 1.0  # per first (last) two words of a span among its sentence's first (last) three
+    pair: float = 1.0  # per pair of consecutive span words that is a pair of its sentence, times their weight
     band: int = 200  # initial half-width of the search band, in words
 
 
@@ -95,15 +98,19 @@ def guided_split(reference: Document, hypothesis: Document, params: SplitParams 
         size = min(_EDGE, len(sentence_ids))
         if size:
             ends[k, 0, :size], ends[k, 1, :size] = sentence_ids[:size], sentence_ids[-size:]
+    pairs = [sorted({a * len(vocabulary) + b for a, b in itertools.pairwise(ids)}) for ids in ref_words]
+    pair_ptr = np.cumsum([0, *(len(p) for p in pairs)]).astype(np.int64)
+    pair_flat = np.array([key for p in pairs for key in p], dtype=np.int64)
     ptr = np.cumsum([0, *(len(ids) for ids in ref_sets)]).astype(np.int64)
     flat = np.array([i for ids in ref_sets for i in ids], dtype=np.int64)
     scale = float(weights[weights > 0].mean()) if (weights > 0).any() else 1.0
     ratio = len(words) / max(ref_lengths.sum(), 1.0)
-    costs = np.array([params.length, params.piece, params.stop, params.edge]) * scale
+    costs = np.array([params.length, params.piece, params.stop, params.edge, params.pair])
+    costs[:4] *= scale
     width = params.band
     while True:
-        cuts, touched = _search(ids, weights, segment, stops, ptr, flat, ends, ref_lengths, len(vocabulary), ratio,
-                                costs, width)  # fmt: skip
+        cuts, touched = _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, ref_lengths,
+                                len(vocabulary), ratio, costs, width)  # fmt: skip
         if not touched or width >= len(words):
             break
         width *= 2
@@ -126,9 +133,10 @@ def _cut(hypothesis: Document, tokens: list[list[tuple[int, str, bool]]], cuts: 
 
 
 @njit(cache=True)
-def _search(ids, weights, segment, stops, ptr, flat, ends, ref_lengths, vocabulary, ratio, costs, width):
+def _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, ref_lengths, vocabulary, ratio,
+            costs, width):  # fmt: skip
     """Word positions where a piece starts, and whether the best path touched the band's edge."""
-    length, piece, stop, edge = costs[0], costs[1], costs[2], costs[3]
+    length, piece, stop, edge, pair = costs[0], costs[1], costs[2], costs[3], costs[4]
     words, sentences = ids.shape[0], ref_lengths.shape[0]
     expected = np.zeros(sentences + 1)
     for k in range(sentences):
@@ -147,6 +155,7 @@ def _search(ids, weights, segment, stops, ptr, flat, ends, ref_lengths, vocabula
     best[0, 0] = 0.0
     flags = np.zeros(vocabulary, np.bool_)
     gained = np.zeros(words + 1)
+    paired = np.zeros(words + 1)  # paired[x]: weight of the sentence's word pairs (w-1, w) for w < x
     for k in range(sentences + 1):
         if k > 0:  # row k from row k-1: reference sentence k-1 omitted, or matched to a span ending at b
             for i in range(ptr[k - 1], ptr[k]):
@@ -157,6 +166,16 @@ def _search(ids, weights, segment, stops, ptr, flat, ends, ref_lengths, vocabula
                 gained[w + 1] = gained[w] + (weights[w] if ids[w] >= 0 and flags[ids[w]] else 0.0)
             for i in range(ptr[k - 1], ptr[k]):
                 flags[flat[i]] = False
+            keys = pair_flat[pair_ptr[k - 1] : pair_ptr[k]]
+            paired[a0] = 0.0
+            for w in range(a0, hi[k]):
+                found = 0.0
+                if w > a0 and ids[w - 1] >= 0 and ids[w] >= 0 and keys.shape[0] > 0:
+                    key = ids[w - 1] * vocabulary + ids[w]
+                    at = np.searchsorted(keys, key)
+                    if at < keys.shape[0] and keys[at] == key:
+                        found = 0.5 * (weights[w - 1] + weights[w])
+                paired[w + 1] = paired[w] + found
             target = ref_lengths[k - 1] * ratio
             longest = int(3.0 * target + 10.0)
             for b in range(lo[k], hi[k] + 1):
@@ -171,7 +190,7 @@ def _search(ids, weights, segment, stops, ptr, flat, ends, ref_lengths, vocabula
                     if before == -np.inf:
                         continue
                     value = before + gained[b] - gained[a] - length * abs((b - a) - target) + stop * stops[b]
-                    value += edge * _edges(ids, ends[k - 1], a, b)
+                    value += edge * _edges(ids, ends[k - 1], a, b) + pair * (paired[b] - paired[a + 1])
                     if value > best[k, column]:
                         best[k, column] = value
                         back[k, column], kind[k, column] = a, 2

@@ -6,7 +6,8 @@ of its system output; each line is a *unit*. A document pair is a window of unit
 hypothesis side as real MT output is: units dropped (omissions) or inserted from far away
 (additions), 2-4 consecutive units merged into one sentence, a unit split in two, the whole output
 lower-cased and stripped of punctuation, a headline and a byline above the text, and both sides glued
-into paragraphs with independent breaks.
+into paragraphs with independent breaks, except that a unit whose reference has no final punctuation
+(a WMT headline or subhead) stays on a line of its own on both sides, as such lines do in real layouts.
 
 The gold alignment is at unit level: each gold link is (reference units, hypothesis pieces), where a
 piece is a unit, a merge of units or half of a split unit as it appears in the hypothesis. A predicted
@@ -39,6 +40,7 @@ SOURCES = {
     ),
 }
 _PUNCTUATION = re.compile(r"[^\w\s'’-]")
+_CLOSED = re.compile(r"""[.!?…:;"'”’»)\]]\s*$""")  # a unit that ends a sentence
 
 
 def load(source: str) -> tuple[list[str], list[str], str]:
@@ -114,8 +116,10 @@ def make_pair(source: str, seed: int, size: int = 200, edits: Edits | None = Non
             pieces.append(hyps[window[local]])
             local += 1
     shown = [_lowercased(p, edits.keep_punctuation) for p in pieces] if edits.lowercase else pieces
-    ref_text = _glue(ref_units, rng, edits.paragraph, blank=False)
-    hyp_text = _glue(shown, rng, edits.paragraph, blank=True)
+    titles = {k for k, unit in enumerate(ref_units) if not _CLOSED.search(unit)}  # headlines, subheads
+    piece_titles = {p for r, h in gold if len(r) == 1 and set(r) <= titles for p in h}
+    ref_text = _glue(ref_units, rng, edits.paragraph, blank=False, alone=titles)
+    hyp_text = _glue(shown, rng, edits.paragraph, blank=True, alone=piece_titles)
     if edits.headline:  # a title line directly above the first paragraph, a unit of its own on both sides
         title = " ".join(ref_units[0].split()[:6]).rstrip(".,;:")
         hyp_title = _lowercased(title, edits.keep_punctuation) if edits.lowercase else title
@@ -156,16 +160,47 @@ def _lowercased(text: str, keep_punctuation: bool = False) -> str:
     return text.lower() if keep_punctuation else " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
 
 
-def _glue(units: list[str], rng: random.Random, per: tuple[int, int], *, blank: bool) -> str:
+def _glue(units: list[str], rng: random.Random, per: tuple[int, int], *, blank: bool, alone=frozenset()) -> str:
+    """Units joined into paragraphs of ``per`` units; those in ``alone`` (titles) on a line of their own."""
     paragraphs, k = [], 0
     while k < len(units):
-        take = rng.randint(*per)
+        take = 1 if k in alone else rng.randint(*per)
+        take = next((t for t in range(1, take) if k + t in alone), take)  # a title starts a new line
         paragraphs.append(" ".join(units[k : k + take]))
         k += take
     return ("\n\n" if blank else "\n").join(paragraphs) + "\n"
 
 
 # --- scoring ---------------------------------------------------------------------------------------
+
+
+def best_sentence_links(gold: list, ref_owners: list[set[int]], hyp_owners: list[set[int]]) -> list:
+    """The best alignment of whole sentences: sentences that share a gold link (through their units) are
+    one link. What no sentence aligner can beat when sentences span units; the benchmark's ceiling."""
+    from mtqe.model import Link
+
+    parent: dict = {}
+
+    def find(node):
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    link_of = {
+        (side, unit): k for k, (r, h) in enumerate(gold) for side, units in (("r", r), ("h", h)) for unit in units
+    }
+    for side, owners in (("r", ref_owners), ("h", hyp_owners)):
+        for index, units in enumerate(owners):
+            find((side.upper(), index))
+            for unit in units:
+                parent[find((side.upper(), index))] = find(("link", link_of[side, unit]))
+    groups: dict = defaultdict(lambda: ([], []))
+    for index in range(len(ref_owners)):
+        groups[find(("R", index))][0].append(index)
+    for index in range(len(hyp_owners)):
+        groups[find(("H", index))][1].append(index)
+    return [Link(tuple(r), tuple(h)) for r, h in groups.values()]
 
 
 def project(links, ref_owners: list[set[int]], hyp_owners: list[set[int]], units: int, pieces: int) -> list:

@@ -40,7 +40,7 @@ def test_lowercased_unpunctuated_output_is_split_and_aligns(source):
     assert " ".join(split.texts).split() == " ".join(hyp.texts).split()  # cut between words, nothing lost
     assert len(split.texts) >= 0.8 * len(pair.hyp_pieces)
     before, after = strict_f1(pair, ref, hyp), strict_f1(pair, ref, split)
-    assert before < 0.3 and after > 0.45, (before, after)
+    assert after > 0.5 and after > before + 0.3, (before, after)
 
 
 @pytest.mark.parametrize("source", list(docpairs.SOURCES))
