@@ -303,6 +303,7 @@ def write_json(handle: IO[str], results: Results | dict[str, Any]) -> None:
     handle.write("".join(block))
 
 
+_SEGMENT_DEFAULTS = {"confidence": 1.0, "uncertain": False}  # what results written before these fields mean
 _REQUIRED = {
     "reference": ("path", "sha256", "metadata", "sentences"),
     "system": ("name", "path", "sha256", "corpus", "segments"),
@@ -330,6 +331,9 @@ def load_results(text: str, path: str) -> Results:
             raise InputError(path, f"systems[{k}].segments is not a list")
         for m, segment in enumerate(system["segments"]):
             _require(segment, _REQUIRED["segment"], path, f"systems[{k}].segments[{m}]")
+            for key, value in _SEGMENT_DEFAULTS.items():  # fields added to version 1 later
+                segment.setdefault(key, value)
+        system.setdefault("uncertain", {kind: 0 for kind in _GAPS})
         if "statistics" in system:
             _check_statistics(system["statistics"], path, f"systems[{k}].statistics")
     return data  # type: ignore[return-value]

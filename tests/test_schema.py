@@ -35,3 +35,25 @@ def test_results_keep_schema_version_1_field_order():
                              "comparisons"]  # fmt: skip
     assert list(results["systems"][0])[:9] == ["name", "path", "sha256", "metadata", "sentences", "sentence_lines",
                                                "encoding", "findings", "counts"]  # fmt: skip
+
+
+def test_results_written_before_the_confidence_fields_are_still_read_rendered_and_gated(tmp_path):
+    """Version 1 only gains fields: a results.json from before them reads as links that were certain."""
+    from mtqe.cli import main
+    from mtqe.schema import load_results
+    from tests.conftest import SEED_HYP, SEED_REF
+
+    out = tmp_path / "out"
+    assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(out), "-q"]) == 0
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    for system in data["systems"]:
+        del system["uncertain"], system["statistics"]
+        for segment in system["segments"]:
+            del segment["confidence"], segment["uncertain"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    loaded = load_results(old.read_text(encoding="utf-8"), str(old))
+    assert all(s["confidence"] == 1.0 and s["uncertain"] is False for s in loaded["systems"][0]["segments"])
+    assert main(["report", str(old), "-o", str(tmp_path / "old.html")]) == 0
+    assert main(["baseline", "save", str(old), "-o", str(tmp_path / "base.json")]) == 0
+    assert main(["gate", str(out / "results.json"), "-b", str(tmp_path / "base.json"), "-q"]) == 0
