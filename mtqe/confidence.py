@@ -59,7 +59,7 @@ def rate_links(
             for n in near
         )
         texts = [ref[i] for i in link.ref_ids] if link.kind is LinkKind.OMISSION else [hyp[j] for j in link.hyp_ids]
-        uncertain = sum(len(text.split()) for text in texts) <= SHORT or nearest[k] >= NEAR or loose
+        uncertain = bool(sum(len(text.split()) for text in texts) <= SHORT or nearest[k] >= NEAR or loose)
         rated.append(replace(link, confidence=min(1.0, max(0.0, 1.0 - float(nearest[k]))), uncertain=uncertain))
     return rated
 

@@ -112,6 +112,10 @@ class Link:
     confidence: float = field(default=1.0, compare=False)  # how sure the alignment is (mtqe.confidence)
     uncertain: bool = field(default=False, compare=False)  # an omission or addition that may not be real
 
+    def __post_init__(self) -> None:  # plain Python values, whatever computed them (results are JSON)
+        object.__setattr__(self, "confidence", float(self.confidence))
+        object.__setattr__(self, "uncertain", bool(self.uncertain))
+
     @property
     def kind(self) -> LinkKind:
         if not self.hyp_ids:

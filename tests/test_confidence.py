@@ -84,3 +84,19 @@ def test_uncertain_gaps_reach_the_results_the_summary_and_the_report():
     assert "uncertain: 1 of the omissions" in render_summary(results)
     page = render_html(results)
     assert 'class="omission uncertain"' in page and "omission?" in page and "(1 uncertain)" in page
+
+
+def test_an_omission_that_resembles_its_neighbour_is_uncertain_and_its_record_is_json():
+    """A long omitted sentence much like the hypothesis sentence beside it: uncertain, and plain JSON values."""
+    import json
+
+    from mtqe.schema import segment_record
+
+    reference = [*STORY[:3], "The mayor said the flood barriers had been ordered last spring but never arrived.",
+                 *STORY[3:]]  # fmt: skip
+    links = rate_links(reference, STORY, [Link((0,), (0,)), Link((1,), (1,)), Link((2,), (2,)), Link((3,), ()),
+                                          Link((4,), (3,)), Link((5,), (4,))])  # fmt: skip
+    omission = links[3]
+    assert omission.uncertain is True and omission.confidence < 0.6  # a bool, not numpy's: results are JSON
+    record = segment_record("omission", [3], [], reference[3], "", {}, omission.confidence, omission.uncertain)
+    assert json.loads(json.dumps(record))["uncertain"] is True
