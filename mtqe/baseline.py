@@ -60,12 +60,14 @@ def run_from_results(
 
 
 def choose_system(systems: list[dict[str, Any]], name: str | None) -> dict[str, Any]:
+    """The system named ``name`` (or the only one whose name ends with it); the first when no name is given."""
     if name is None:
         return systems[0]
-    for system in systems:
-        if system["name"] == name:
-            return system
-    raise SystemNotFound(f"no system named {name!r}; the results have {', '.join(s['name'] for s in systems)}")
+    found = [s for s in systems if s["name"] == name] or [s for s in systems if s["name"].endswith(name)]
+    if len(found) == 1:
+        return found[0]
+    problem = "several systems' names end with" if found else "no system named"
+    raise SystemNotFound(f"{problem} {name!r}; the results have {', '.join(s['name'] for s in systems)}")
 
 
 def _versions(mtqe_version: str) -> dict[str, str]:

@@ -259,7 +259,8 @@ def gate_command(
     from mtqe.report.ci import render_verdict
 
     for note in verdict.notes:
-        _err(f"mtqe: warning: {note}")
+        if note not in verdict.summary:  # what the verdict line says is not said twice
+            _err(f"mtqe: warning: {note}")
     _out(render_verdict(verdict, quiet), nl=False)
     if verdict.status is GateStatus.NO_BASELINE:
         return EXIT_BASELINE if verdict.fails else EXIT_OK
@@ -288,9 +289,9 @@ def history_command(
 def _run_from(results: Path, system: str | None) -> Any:
     from mtqe.run import load_run
 
-    run, problem = load_run(results, system)
-    if problem:
-        _err(f"mtqe: warning: {problem}")
+    run, notes = load_run(results, system)
+    for note in notes:
+        _err(f"mtqe: warning: {note}")
     return run
 
 

@@ -103,10 +103,11 @@ def run_table(table: PathLike, settings: Settings, engine: Engine) -> RunResult:
     return RunResult(run.results, (run.stats,), scores=run.scores, ref_lengths=run.ref_lengths, sample=run.sample)
 
 
-def load_run(results_path: PathLike, system: str | None = None) -> tuple[RunStats, str]:
+def load_run(results_path: PathLike, system: str | None = None) -> tuple[RunStats, tuple[str, ...]]:
     """A system of a results.json file with its per-link statistics, for the gate and baselines: read from
     the statistics file beside it when that file belongs to it, otherwise scored again from the texts
-    (the same numbers, slower). Also returns why the statistics file was not used, if it exists."""
+    (the same numbers, slower). Also returns notes: which system was taken from several, and why the
+    statistics file was not used, if it exists."""
     from mtqe import statfile
     from mtqe.baseline import choose_system, run_from_results
     from mtqe.errors import InputError, SystemNotFound
@@ -116,14 +117,22 @@ def load_run(results_path: PathLike, system: str | None = None) -> tuple[RunStat
     path = Path(results_path)
     data = load_results(read_text(path).text, str(path))
     try:
-        record = choose_system(data["systems"], system).get("statistics")
-        stats, problem = statfile.load(path.parent, record) if record else (None, "")
-        run = run_from_results(data, system, stats)
+        chosen = choose_system(data["systems"], system)
+    except SystemNotFound as error:
+        raise SettingsError(f"--system: {error}") from None
+    notes = []
+    if system is None and len(data["systems"]) > 1:
+        notes.append(f"{path} has {len(data['systems'])} systems; taking the first, {chosen['name']!r} "
+                     "(choose another with --system)")  # fmt: skip
+    record = chosen.get("statistics")
+    stats, problem = statfile.load(path.parent, record) if record else (None, "")
+    if problem:
+        notes.append(f"statistics not used, the texts were scored again: {problem}")
+    try:
+        run = run_from_results(data, chosen["name"], stats)
     except SystemNotFound as error:
         raise InputError(str(path), str(error)) from None
-    if problem:
-        problem = f"statistics not used, the texts were scored again: {problem}"
-    return run, problem
+    return run, tuple(notes)
 
 
 def load_baseline_file(path: PathLike) -> RunStats:

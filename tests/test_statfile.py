@@ -49,7 +49,7 @@ def test_stored_statistics_equal_the_rescored_ones(runs, tmp_path):
     alone = tmp_path / "results.json"  # results.json copied without its statistics file: scored again
     shutil.copy(runs / "seed" / "results.json", alone)
     rescored, again = load_run(alone)
-    assert problem == again == ""
+    assert problem == again == ()
     assert stored.stats.equals(rescored.stats) and stored.ref_ids == rescored.ref_ids
 
 
@@ -103,4 +103,22 @@ def test_two_systems_share_one_file_in_order(tmp_path):
         stored, problem = load_run(out / "results.json", name)
         alone = tmp_path / f"alone-{name}.json"
         shutil.copy(out / "results.json", alone)
-        assert problem == "" and stored.stats.equals(load_run(alone, name)[0].stats)
+        assert problem == () and stored.stats.equals(load_run(alone, name)[0].stats)
+
+
+def test_the_gate_says_which_of_several_systems_it_takes_and_a_wrong_name_is_a_usage_error(tmp_path, capsys):
+    ref, hyp = ted_lines(40)
+    paths = [tmp_path / name for name in ("ref.txt", "run.a.txt", "run.b.txt")]
+    paths[0].write_text(ref, encoding="utf-8")
+    paths[1].write_text("\n".join(hyp) + "\n", encoding="utf-8")
+    paths[2].write_text("\n".join(line.lower() for line in hyp) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["evaluate", "--aligned", *map(str, paths), "-o", str(out), "-q", "--bootstrap", "100"]) == 0
+    results, base = str(out / "results.json"), str(tmp_path / "base.json")
+    assert main(["baseline", "save", results, "-o", base, "--system", "b"]) == 0  # a unique end of a name
+    assert "taking the first" not in capsys.readouterr().err
+    assert main(["gate", results, "-b", base, "-q"]) in (0, 1)
+    assert "has 2 systems; taking the first, 'run.a'" in capsys.readouterr().err
+    assert main(["gate", results, "-b", base, "--system", "c"]) == 2
+    assert "--system: no system named 'c'; the results have run.a, run.b" in capsys.readouterr().err
+    assert main(["gate", results, "-b", base, "--system", "run"]) == 2  # the end of no name, the start of two

@@ -97,5 +97,8 @@ def render_verdict(verdict: Verdict, quiet: bool = False) -> str:
             label = f"{LABELS[v.metric]} {'↑' if HIGHER_IS_BETTER[v.metric] else '↓'}{' *' if v.gated else ''}"
             p = v.p_adjusted if v.gated else v.p_value
             lines.append(f"{label:10}{v.baseline:10.2f}{v.current:10.2f}{v.change:+10.2f}{p:9.3f}  {v.status}")
-        lines.append(f"(* gated; {verdict.units} paired segments; p: one-sided paired bootstrap, Holm-adjusted)")
+        lines.append(
+            f"(* gated; {verdict.units} paired segments; p: one-sided paired bootstrap, Holm-adjusted over the "
+            "gated metrics on their rows)"
+        )
     return "\n".join(lines) + "\n"

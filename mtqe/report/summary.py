@@ -18,8 +18,9 @@ def plural(count: int, word: str) -> str:
 
 def render_summary(results: dict[str, Any]) -> str:
     reference, systems = results["reference"], results["systems"]
+    units = "lines" if results["settings"].get("aligned") else "sentences"  # --aligned pairs lines, not sentences
     lines = [
-        f"reference {reference['path']}: {reference['sentences']} sentences"
+        f"reference {reference['path']}: {reference['sentences']} {units}"
         + (f", {len(reference['metadata'])} metadata lines set aside" if reference["metadata"] else "")
     ]
     name_width = max(len("system"), *(len(system["name"]) for system in systems))
@@ -39,7 +40,8 @@ def render_summary(results: dict[str, Any]) -> str:
         counts = system["counts"]
         links = sum(counts.values())
         described = ", ".join(plural(counts[kind.value], kind.value) for kind in LinkKind)
-        lines.append(f"{system['name']}: {links} links ({described})")
+        aside = f"; {len(system['metadata'])} metadata lines set aside" if system.get("metadata") else ""
+        lines.append(f"{system['name']}: {links} links ({described}){aside}")
         uncertain = system.get("uncertain", {})
         if any(uncertain.values()):
             doubtful = " and ".join(f"{n} of the {kind}s" for kind, n in uncertain.items() if n)
