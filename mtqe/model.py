@@ -109,11 +109,13 @@ class Link:
 
     ref_ids: tuple[int, ...]
     hyp_ids: tuple[int, ...]
-    confidence: float = field(default=1.0, compare=False)  # how sure the alignment is (mtqe.confidence)
+    confidence: float | None = field(default=None, compare=False)  # how sure the alignment is (mtqe.confidence);
+    # None: not rated (lines paired by position)
     uncertain: bool = field(default=False, compare=False)  # an omission or addition that may not be real
 
     def __post_init__(self) -> None:  # plain Python values, whatever computed them (results are JSON)
-        object.__setattr__(self, "confidence", float(self.confidence))
+        if self.confidence is not None:
+            object.__setattr__(self, "confidence", float(self.confidence))
         object.__setattr__(self, "uncertain", bool(self.uncertain))
 
     @property

@@ -42,7 +42,7 @@ def evaluate(
     for name, hypothesis in zip(system_names([h.path for h in hypotheses]), hypotheses, strict=True):
         notes: tuple[str, ...] = ()
         if settings.aligned:
-            links = link_documents(reference, hypothesis, aligned=True)
+            links = paired_lines(reference, hypothesis)
         else:
             hypothesis, links, notes = align_documents(reference, hypothesis)
         systems.append(score_system(name, reference, hypothesis, links, settings, engine, notes))
@@ -74,9 +74,8 @@ def align_documents(reference: Document, hypothesis: Document) -> tuple[Document
     return hypothesis, rate_links(reference.texts, hypothesis.texts, links, vectors), notes
 
 
-def link_documents(reference: Document, hypothesis: Document, *, aligned: bool) -> list[Link]:
-    if not aligned:
-        return align_documents(reference, hypothesis)[1]
+def paired_lines(reference: Document, hypothesis: Document) -> list[Link]:
+    """The links of line-aligned documents (``--aligned``): line k with line k."""
     ref_count, hyp_count = len(reference.sentences), len(hypothesis.sentences)
     if ref_count != hyp_count:
         raise InputError(

@@ -22,7 +22,9 @@ the hypothesis's words:
   ``stop``, so punctuated lower-cased text is cut at its punctuation.
 
 Only a band around the length-proportional diagonal is searched, doubled when
-the best path touches its edge. The pieces then go to the ordinary aligner,
+the best path touches its edge as long as its table stays small
+(``_MAX_CELLS``): a hypothesis missing a long stretch then gets cuts from
+the widest affordable band instead of a search of hours. The pieces then go to the ordinary aligner,
 which can still merge them; the split is only where boundaries may be.
 """
 
@@ -43,6 +45,7 @@ _TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")  # where a cut may fall: between 
 _NOT_KEY = re.compile(r"[\W_]+")  # a word is compared without case and punctuation
 _STOP = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")  # a word that ends a sentence
 _EDGE = 3  # words at each end of a reference sentence that a span's ends are compared with
+_MAX_CELLS = 4_000_000  # the band is widened only while its table stays this small (about 70 MB)
 _MIN_SENTENCES = 4  # fewer reference sentences give too little to go by
 _RATIO = 2.0  # a hypothesis with sentences this many times longer (in words) than the reference's is split
 
@@ -111,8 +114,8 @@ def guided_split(reference: Document, hypothesis: Document, params: SplitParams 
     while True:
         cuts, touched = _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, ref_lengths,
                                 len(vocabulary), ratio, costs, width)  # fmt: skip
-        if not touched or width >= len(words):
-            break
+        if not touched or width >= len(words) or (len(ref_words) + 1) * (4 * width + 1) > _MAX_CELLS:
+            break  # the best path fits the band, or a wider band would cost too much: these cuts will do
         width *= 2
     return _cut(hypothesis, tokens, set(cuts.tolist()))
 
@@ -156,6 +159,8 @@ def _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, 
     flags = np.zeros(vocabulary, np.bool_)
     gained = np.zeros(words + 1)
     paired = np.zeros(words + 1)  # paired[x]: weight of the sentence's word pairs (w-1, w) for w < x
+    front = np.zeros(words + 1)  # front[a]: of words a, a+1, how many are among the sentence's first three
+    back_end = np.zeros(words + 1)  # back_end[b]: of words b-1, b-2, how many are among its last three
     for k in range(sentences + 1):
         if k > 0:  # row k from row k-1: reference sentence k-1 omitted, or matched to a span ending at b
             for i in range(ptr[k - 1], ptr[k]):
@@ -166,6 +171,7 @@ def _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, 
                 gained[w + 1] = gained[w] + (weights[w] if ids[w] >= 0 and flags[ids[w]] else 0.0)
             for i in range(ptr[k - 1], ptr[k]):
                 flags[flat[i]] = False
+            _edge_counts(ids, ends[k - 1], a0, hi[k], words, front, back_end)
             keys = pair_flat[pair_ptr[k - 1] : pair_ptr[k]]
             paired[a0] = 0.0
             for w in range(a0, hi[k]):
@@ -190,7 +196,8 @@ def _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, 
                     if before == -np.inf:
                         continue
                     value = before + gained[b] - gained[a] - length * abs((b - a) - target) + stop * stops[b]
-                    value += edge * _edges(ids, ends[k - 1], a, b) + pair * (paired[b] - paired[a + 1])
+                    edges = front[a] + back_end[b] if b - a >= 2 else _edges(ids, ends[k - 1], a, b)
+                    value += edge * edges + pair * (paired[b] - paired[a + 1])
                     if value > best[k, column]:
                         best[k, column] = value
                         back[k, column], kind[k, column] = a, 2
@@ -224,6 +231,28 @@ def _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, 
         else:
             break
     return np.array(cuts, np.int64), touched
+
+
+@njit(cache=True)
+def _edge_counts(ids, ends, first, last, words, front, back_end):
+    """:func:`_edges` of every span of two words or more, as counts at its start and at its end."""
+    for w in range(first, last + 1):
+        front[w], back_end[w] = 0.0, 0.0
+        for i in range(2):
+            if w + i < words and _among(ids[w + i], ends[0]):
+                front[w] += 1.0
+            if w - 1 - i >= 0 and _among(ids[w - 1 - i], ends[1]):
+                back_end[w] += 1.0
+
+
+@njit(cache=True)
+def _among(word, candidates):
+    if word < 0:
+        return False
+    for candidate in candidates:  # noqa: SIM110 - a compiled loop, not a generator
+        if candidate == word:
+            return True
+    return False
 
 
 @njit(cache=True)

@@ -131,7 +131,7 @@ def load_run(results_path: PathLike, system: str | None = None) -> tuple[RunStat
     try:
         run = run_from_results(data, chosen["name"], stats)
     except SystemNotFound as error:
-        raise InputError(str(path), str(error)) from None
+        raise InputError(str(path), f"{error}: {problem}" if problem else str(error)) from None
     return run, tuple(notes)
 
 

@@ -52,7 +52,7 @@ class SegmentRecord(TypedDict):  # plus one float per metric of METRICS
     kind: str
     ref_ids: list[int]
     hyp_ids: list[int]
-    confidence: float  # how sure the alignment is of the link, 0-1 (mtqe.confidence)
+    confidence: float | None  # how sure the alignment is of the link, 0-1 (mtqe.confidence); null: not compared
     uncertain: bool  # an omission or addition that may be an alignment error
     ref: str
     hyp: str
@@ -153,11 +153,12 @@ def segment_record(
     ref: str,
     hyp: str,
     scores: dict[str, float],
-    confidence: float = 1.0,
+    confidence: float | None = None,
     uncertain: bool = False,
 ) -> SegmentRecord:
-    """One link; lines paired by position (``--aligned``) are certain, confidence 1."""
-    record = {"kind": kind, "ref_ids": ref_ids, "hyp_ids": hyp_ids, "confidence": round(confidence, 4),
+    """One link; lines paired by position (``--aligned``) were never compared: confidence None (null)."""
+    rounded = None if confidence is None else round(confidence, 4)
+    record = {"kind": kind, "ref_ids": ref_ids, "hyp_ids": hyp_ids, "confidence": rounded,
               "uncertain": uncertain, "ref": ref, "hyp": hyp, **scores}  # fmt: skip
     return record  # type: ignore[return-value]
 
@@ -303,7 +304,7 @@ def write_json(handle: IO[str], results: Results | dict[str, Any]) -> None:
     handle.write("".join(block))
 
 
-_SEGMENT_DEFAULTS = {"confidence": 1.0, "uncertain": False}  # what results written before these fields mean
+_SEGMENT_DEFAULTS = {"confidence": None, "uncertain": False}  # what results written before these fields mean
 _REQUIRED = {
     "reference": ("path", "sha256", "metadata", "sentences"),
     "system": ("name", "path", "sha256", "corpus", "segments"),

@@ -23,27 +23,39 @@ _MONTH = (
     r"|juillet|août|septembre|octobre|novembre|décembre)\.?"
 )
 _DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{1,4}|\s*[+-]\d{2}:?\d{2})?)?"
+_DATE = (
+    (  # a date, with its time and zone if any, and nothing else
+        r"(?:(?:DAY\s+)?\d{1,2}\.?\s+MONTH\s+\d{4}|(?:DAY\s+)?MONTH\s+\d{1,2},?\s+\d{4}"
+        r"|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)TIME"
+    )
+    .replace("MONTH", _MONTH)
+    .replace("DAY", _DAY)
+    .replace("TIME", _TIME)
+)
+_COPYRIGHT = r"(?:copyright\s*©?|©|\(c\))\s*(?:\d{4}|by\b).*|all\s+rights\s+reserved\.?"  # © 2021 CNN
 _METADATA_LINE = re.compile(
     r"""^\s*(?:
-        (?:by|von|par|por|door)\s+[A-Z\u00C0-\u024F][^.!?]*$     # By Betsy Klein, CNN; Von Anna Schmidt, dpa
-      | (?:updated|published|posted|source|sources|date|dateline|author|authors|credits?|photo|photograph|image
+        (?:updated|published|posted|source|sources|date|dateline|author|authors|credits?|photo|photograph|image
          |picture|video|caption|filed|last\s+updated|first\s+published|last\s+modified|written\s+by|reporting\s+by
          |edited\s+by|editing\s+by|additional\s+reporting|image\s+(?:copyright|caption|source)|read\s+more|related
          |tags|topics|filed\s+under|aktualisiert|veröffentlicht|quelle|stand|mis\s+à\s+jour|publié)\s*:.*
       | (?:updated|published|posted|last\s+updated|first\s+published|aktualisiert|veröffentlicht|stand|publié)
-        \s+(?:am\s+|le\s+)?\d[^.!?]*$                                  # Updated 10:32 AM ET, Fri December 31, 2021
-      | (?:copyright|\(c\)|©).*                                  # © 2021 Cable News Network
-      | all\s+rights\s+reserved\.?
-      | (?:DAY\s+)?\d{1,2}\.?\s+MONTH\s+\d{4}\b[^.!?]*$     # Fri, 31 Dec 2021 20:38:52 GMT; 31. Dezember 2021
-      | (?:DAY\s+)?MONTH\s+\d{1,2},?\s+\d{4}\b[^.!?]*$       # December 31, 2021, 9:15 AM ET
-      | \d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\s*(?:[A-Z]{2,4}|Z|[+-]\d{2}:?\d{2})?\s*$  # 2021-12-31 20:38
-    )""".replace("MONTH", _MONTH).replace("DAY", _DAY),
+        \s+(?:on\s+|am\s+|le\s+)?(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{1,4})?,?\s+)?DATE
+                                                                       # Updated 10:32 AM ET, Fri December 31, 2021
+      | COPYRIGHT
+      | DATE                                                           # Fri, 31 Dec 2021 20:38:52 GMT; 2021-12-31
+    )\s*$""".replace("DATE", _DATE).replace("COPYRIGHT", _COPYRIGHT),
     re.IGNORECASE | re.VERBOSE,
 )
+# A byline names someone: "By" (or its German, French, Spanish, Dutch word) and a capitalised name, no sentence.
+_BYLINE = re.compile(
+    r"^\s*(?!.*[.!?][\"')\]]*\s*$)(?i:by|von|par|por|door)\s+[A-Z\u00C0-\u00DE][\w.'’-]*(?:[\s,]+[\w.'’&-]+){0,8}\s*$"
+)
 _TRAILER_LINE = re.compile(  # lines that close an article: credits and copyright, set aside at the end only
-    r"""^\s*(?:\(?(?:reporting|writing|editing|additional\s+reporting)\s+by\b.*
-      | (?:copyright|\(c\)|©).* | all\s+rights\s+reserved\.? | source\s*:.* | \(\w+\)\s*$)""",
-    re.IGNORECASE | re.VERBOSE,
+    r"""^\s*(?:\(?(?i:reporting|writing|editing|additional\s+reporting)\s+by\s+[A-Z][^.!?]*\)?
+      | (?i:COPYRIGHT) | (?i:source)\s*:.*)\s*$""".replace("COPYRIGHT", _COPYRIGHT),
+    re.VERBOSE,
 )
 _TOP_LINES = 8  # metadata is looked for among a document's first non-blank lines
 _METADATA_MAX_CHARS = 120
@@ -107,21 +119,23 @@ def lines_as_sentences(source: SourceText) -> Document:
 
 
 def split_metadata(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Bylines, datelines, source and copyright lines set aside: those among the first non-blank lines (a
-    headline above them stays text) and credit or copyright lines at the end. Returns them in document
+    """Bylines, datelines, source and copyright lines set aside: those among the first non-blank lines (one
+    title line among them stays text) and credit or copyright lines at the end. Returns them in document
     order, and the lines with each of them blanked (so line numbers stay, and they separate paragraphs)."""
     body = list(lines)
     aside: list[int] = []
-    seen = 0
+    seen, titles = 0, 0
     for index, line in enumerate(lines):
         if not line.strip():
             continue
         if seen >= _TOP_LINES:
             break
         seen += 1
-        if _is_metadata(line, _METADATA_LINE):
+        if _is_metadata(line, _METADATA_LINE) or _is_metadata(line, _BYLINE):
             aside.append(index)
-        elif not _is_title(line.strip()):
+        elif titles == 0 and _is_title(line.strip()):
+            titles += 1  # a headline above its byline
+        else:
             break  # the text has begun
     for index in range(len(lines) - 1, -1, -1):
         if not lines[index].strip():

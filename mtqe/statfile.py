@@ -73,12 +73,13 @@ def load(folder: Path, record: StatisticsRecord) -> tuple[PairStats | None, str]
         return None, f"{path} has another layout ({record.get('layout')!r}, this mtqe writes {LAYOUT!r})"
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle:  # hashed and read through one handle: a file replaced meanwhile is not read
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-        if digest.hexdigest() != record["sha256"]:
-            return None, f"{path} was not written with these results (its sha256 differs)"
-        table = np.load(path, mmap_mode="r", allow_pickle=False)
+            if digest.hexdigest() != record["sha256"]:
+                return None, f"{path} was not written with these results (its sha256 differs)"
+            handle.seek(0)
+            table = np.load(handle, allow_pickle=False)
     except FileNotFoundError:
         return None, ""
     except (OSError, ValueError) as error:

@@ -100,3 +100,23 @@ def test_an_omission_that_resembles_its_neighbour_is_uncertain_and_its_record_is
     assert omission.uncertain is True and omission.confidence < 0.6  # a bool, not numpy's: results are JSON
     record = segment_record("omission", [3], [], reference[3], "", {}, omission.confidence, omission.uncertain)
     assert json.loads(json.dumps(record))["uncertain"] is True
+
+
+def test_lines_paired_by_position_are_not_rated(tmp_path):
+    """--aligned links were never compared: no confidence in the results, the CSV or the report's tooltip."""
+    import pandas as pd
+
+    from mtqe.cli import main
+
+    for name, lines in (("ref.txt", STORY), ("hyp.txt", [*STORY[1:], STORY[0]])):
+        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["evaluate", "--aligned", str(tmp_path / "ref.txt"), str(tmp_path / "hyp.txt"), "-o", str(out), "-q",
+                 "--bootstrap", "100"]) == 0  # fmt: skip
+    import json
+
+    segments = json.loads((out / "results.json").read_text(encoding="utf-8"))["systems"][0]["segments"]
+    assert [s["confidence"] for s in segments] == [None] * len(STORY)
+    assert pd.read_csv(out / "segments.csv")["confidence"].isna().all()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "paired by position" in page and "alignment similarity 1.00" not in page

@@ -38,7 +38,7 @@ def test_results_keep_schema_version_1_field_order():
 
 
 def test_results_written_before_the_confidence_fields_are_still_read_rendered_and_gated(tmp_path):
-    """Version 1 only gains fields: a results.json from before them reads as links that were certain."""
+    """Version 1 only gains fields: a results.json from before them reads as links not rated, not uncertain."""
     from mtqe.cli import main
     from mtqe.schema import load_results
     from tests.conftest import SEED_HYP, SEED_REF
@@ -53,7 +53,7 @@ def test_results_written_before_the_confidence_fields_are_still_read_rendered_an
     old = tmp_path / "old.json"
     old.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     loaded = load_results(old.read_text(encoding="utf-8"), str(old))
-    assert all(s["confidence"] == 1.0 and s["uncertain"] is False for s in loaded["systems"][0]["segments"])
+    assert all(s["confidence"] is None and s["uncertain"] is False for s in loaded["systems"][0]["segments"])
     assert main(["report", str(old), "-o", str(tmp_path / "old.html")]) == 0
     assert main(["baseline", "save", str(old), "-o", str(tmp_path / "base.json")]) == 0
     assert main(["gate", str(out / "results.json"), "-b", str(tmp_path / "base.json"), "-q"]) == 0

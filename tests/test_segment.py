@@ -123,3 +123,24 @@ def test_a_headline_above_the_first_paragraph_is_its_own_unit():
     document = segment_document(SourceText("doc.txt", text, "", "utf-8"))
     assert document.texts[0] == "Russia warns the West"
     assert document.texts[-1] == "This second paragraph is hard wrapped and goes on across two lines of text."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The meeting was held on Tuesday and was attended\nby more than 200 delegates from all over the\n"
+        "world, who debated the new rules for hours.\n\nThey meet again\nnext year.\n",
+        "Copyright reform\n\nCopyright holders won a major victory in the EU parliament on Tuesday.\n",
+        "A short title\nby the end of the night, the results were clear\n",
+        "A short title\nMay 5, 2021 was the day everything changed for us\n",
+        "Un título\nPor eso la gente se fue de la ciudad\n",
+        "A short title\nUpdated 3 times this week the rules now require masks\n",
+        "A short title\nBy Monday the troops had gathered near the border.\n",
+        "Thank you all for coming tonight.\n(Applause)\n",
+        "The study is out.\nReporting by the team has shown that the policy failed badly\n",
+    ],
+)
+def test_body_text_that_looks_a_little_like_metadata_is_kept(text):
+    document = segment_document(source(text))
+    assert document.metadata == ()
+    assert " ".join(document.texts).split() == text.split()

@@ -29,7 +29,7 @@ def segments_frame(evaluation: Evaluation) -> pd.DataFrame:
             "kind": segment.link.kind.value,
             "ref_ids": " ".join(map(str, segment.link.ref_ids)),
             "hyp_ids": " ".join(map(str, segment.link.hyp_ids)),
-            "confidence": round(segment.link.confidence, 4),
+            "confidence": None if segment.link.confidence is None else round(segment.link.confidence, 4),
             "uncertain": segment.link.uncertain,
             "ref": spreadsheet_safe(segment.ref),
             "hyp": spreadsheet_safe(segment.hyp),

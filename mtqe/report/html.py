@@ -153,7 +153,9 @@ class Overview:
 
 def link_title(segment: dict[str, Any]) -> str:
     """What the kind label's tooltip says about how sure the alignment is of the link."""
-    confidence = segment.get("confidence", 1.0)
+    confidence = segment.get("confidence")
+    if confidence is None:
+        return "paired by position (--aligned): the two sides were not compared"
     if segment["kind"] == "match":
         return f"alignment similarity {confidence:.2f}"
     if segment.get("uncertain"):
