@@ -62,7 +62,7 @@ class AlignParams:
     penalty: dict[tuple[int, int], float] = field(  # per character of the whole link
         default_factory=lambda: {
             **{(1, 1): 0.0, (1, 2): 0.05, (2, 1): 0.05, (2, 2): 0.1},
-            **{(1, 3): 0.1, (3, 1): 0.1, (2, 3): 0.1, (3, 2): 0.1, (1, 4): 0.2, (4, 1): 0.2},
+            **{(1, 3): 0.1, (3, 1): 0.1, (2, 3): 0.1, (3, 2): 0.1, (1, 4): 0.125, (4, 1): 0.125},
         }
     )
     merge: dict[tuple[int, int], float] = field(  # per character merged into a side's longest sentence
