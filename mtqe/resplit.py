@@ -56,6 +56,8 @@ class SplitParams:
     piece: float = 2.0  # per piece of words no sentence takes, times the mean word weight
     stop: float = 3.0  # for a span that ends at sentence punctuation, times the mean word weight
     edge: float = 1.0  # per first (last) two words of a span among its sentence's first (last) three
+    edge_unpunctuated: float = 2.0  # in text with (almost) no sentence punctuation, where they tell most,
+    piece_unpunctuated: float = 1.0  # ... and where words left over are cheaper pieces of their own
     pair: float = 1.0  # per pair of consecutive span words that is a pair of its sentence, times their weight
     band: int = 200  # initial half-width of the search band, in words
 
@@ -108,7 +110,10 @@ def guided_split(reference: Document, hypothesis: Document, params: SplitParams 
     flat = np.array([i for ids in ref_sets for i in ids], dtype=np.int64)
     scale = float(weights[weights > 0].mean()) if (weights > 0).any() else 1.0
     ratio = len(words) / max(ref_lengths.sum(), 1.0)
-    costs = np.array([params.length, params.piece, params.stop, params.edge, params.pair])
+    punctuated = stops[1:].sum() - len(tokens) >= 0.01 * len(words)  # full stops inside its sentences
+    edge = params.edge if punctuated else params.edge_unpunctuated
+    piece = params.piece if punctuated else params.piece_unpunctuated
+    costs = np.array([params.length, piece, params.stop, edge, params.pair])
     costs[:4] *= scale
     width = params.band
     while True:
