@@ -88,32 +88,35 @@ def test_the_gate_imports_no_numba_scipy_or_pandas(runs):
     assert done.stdout.strip().splitlines()[-1] == "1 []"  # a real regression found, without them
 
 
-def test_two_systems_share_one_file_in_order(tmp_path):
+@pytest.fixture(scope="module")
+def two_systems(tmp_path_factory):
+    """Forty TED lines scored for two systems, run.a (as is) and run.b (lower-cased), in one run."""
+    folder = tmp_path_factory.mktemp("two")
     ref, hyp = ted_lines(40)
-    paths = [tmp_path / name for name in ("ref.txt", "a.txt", "b.txt")]
+    paths = [folder / name for name in ("ref.txt", "run.a.txt", "run.b.txt")]
     paths[0].write_text(ref, encoding="utf-8")
     paths[1].write_text("\n".join(hyp) + "\n", encoding="utf-8")
     paths[2].write_text("\n".join(line.lower() for line in hyp) + "\n", encoding="utf-8")
-    out = tmp_path / "out"
-    assert main(["evaluate", "--aligned", *map(str, paths), "-o", str(out), "-q", "--bootstrap", "100"]) == 0
+    assert main(["evaluate", "--aligned", *map(str, paths), "-o", str(folder / "out"), "-q", "--bootstrap", "100"]) == 0
+    return folder / "out"
+
+
+def test_two_systems_share_one_file_in_order(two_systems, tmp_path):
+    out = two_systems
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     first, second = (system["statistics"] for system in results["systems"])
     assert (first["first_row"], first["rows"], second["first_row"], second["rows"]) == (0, 40, 40, 40)
-    for name in ("a", "b"):
+    for name in ("run.a", "run.b"):
         stored, problem = load_run(out / "results.json", name)
         alone = tmp_path / f"alone-{name}.json"
         shutil.copy(out / "results.json", alone)
         assert problem == () and stored.stats.equals(load_run(alone, name)[0].stats)
 
 
-def test_the_gate_says_which_of_several_systems_it_takes_and_a_wrong_name_is_a_usage_error(tmp_path, capsys):
-    ref, hyp = ted_lines(40)
-    paths = [tmp_path / name for name in ("ref.txt", "run.a.txt", "run.b.txt")]
-    paths[0].write_text(ref, encoding="utf-8")
-    paths[1].write_text("\n".join(hyp) + "\n", encoding="utf-8")
-    paths[2].write_text("\n".join(line.lower() for line in hyp) + "\n", encoding="utf-8")
-    out = tmp_path / "out"
-    assert main(["evaluate", "--aligned", *map(str, paths), "-o", str(out), "-q", "--bootstrap", "100"]) == 0
+def test_the_gate_says_which_of_several_systems_it_takes_and_a_wrong_name_is_a_usage_error(
+    two_systems, tmp_path, capsys
+):
+    out = two_systems
     results, base = str(out / "results.json"), str(tmp_path / "base.json")
     assert main(["baseline", "save", results, "-o", base, "--system", "b"]) == 0  # a unique end of a name
     assert "taking the first" not in capsys.readouterr().err
