@@ -176,9 +176,6 @@ class _Side:
                 self.norms[size, size:] += 2 * _window(gap_dots[gap], size - gap, np.sum)
             self.longest[size, size:] = _window(lengths, size, np.max)
 
-    def chars(self, size: int, ends: np.ndarray) -> np.ndarray:
-        return self.cum_chars[ends] - self.cum_chars[np.maximum(ends - size, 0)]
-
 
 def _window(values: np.ndarray, size: int, reduce: Callable[..., np.ndarray]) -> np.ndarray:
     """``reduce`` over every run of ``size`` consecutive values."""

@@ -52,11 +52,10 @@ def rate_links(
         if link.kind is LinkKind.MATCH:
             rated.append(replace(link, confidence=float(similarity[k])))
             continue
-        near = range(max(0, k - _REACH), min(len(links), k + _REACH + 1))
+        near = _neighbours(k, len(links))
         opposite = LinkKind.ADDITION if link.kind is LinkKind.OMISSION else LinkKind.OMISSION
         loose = any(
-            n != k and (links[n].kind is opposite or (links[n].kind is LinkKind.MATCH and similarity[n] < LOOSE))
-            for n in near
+            links[n].kind is opposite or (links[n].kind is LinkKind.MATCH and similarity[n] < LOOSE) for n in near
         )
         texts = [ref[i] for i in link.ref_ids] if link.kind is LinkKind.OMISSION else [hyp[j] for j in link.hyp_ids]
         uncertain = bool(sum(len(text.split()) for text in texts) <= SHORT or nearest[k] >= NEAR or loose)
@@ -71,7 +70,7 @@ def _nearest(ref: sparse.csr_matrix, hyp: sparse.csr_matrix, links: Sequence[Lin
     for k, link in enumerate(links):
         if link.kind is LinkKind.MATCH:
             continue
-        near = [links[n] for n in range(max(0, k - _REACH), min(len(links), k + _REACH + 1)) if n != k]
+        near = [links[n] for n in _neighbours(k, len(links))]
         for own in link.ref_ids or link.hyp_ids:
             others = [j for n in near for j in n.hyp_ids] if link.ref_ids else [i for n in near for i in n.ref_ids]
             for other in others:
@@ -85,6 +84,15 @@ def _nearest(ref: sparse.csr_matrix, hyp: sparse.csr_matrix, links: Sequence[Lin
     return best
 
 
+def _neighbours(k: int, count: int) -> list[int]:
+    """The links within ``_REACH`` of link k, itself left out."""
+    return [n for n in range(max(0, k - _REACH), min(count, k + _REACH + 1)) if n != k]
+
+
+def _norms(vectors: sparse.csr_matrix) -> np.ndarray:
+    return np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
+
+
 def _match_similarity(ref: sparse.csr_matrix, hyp: sparse.csr_matrix, links: Sequence[Link]) -> np.ndarray:
     """Cosine of each link's summed sides (0 for omissions and additions)."""
 
@@ -96,12 +104,11 @@ def _match_similarity(ref: sparse.csr_matrix, hyp: sparse.csr_matrix, links: Seq
     ref_sum = membership([link.ref_ids for link in links], ref.shape[0]) @ ref
     hyp_sum = membership([link.hyp_ids for link in links], hyp.shape[0]) @ hyp
     dots = np.asarray(ref_sum.multiply(hyp_sum).sum(axis=1)).ravel()
-    norms = np.sqrt(np.asarray(ref_sum.multiply(ref_sum).sum(axis=1)).ravel())
-    norms *= np.sqrt(np.asarray(hyp_sum.multiply(hyp_sum).sum(axis=1)).ravel())
+    norms = _norms(ref_sum) * _norms(hyp_sum)
     return np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
 
 
 def _normalized(vectors: sparse.csr_matrix) -> sparse.csr_matrix:
-    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
+    norms = _norms(vectors)
     scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
     return sparse.diags(scale) @ vectors

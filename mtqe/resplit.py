@@ -66,9 +66,11 @@ def undersegmented(reference: Sequence[str], hypothesis: Sequence[str]) -> bool:
     """Whether the hypothesis's sentences are far longer than the reference's (few boundaries found)."""
     if len(reference) < _MIN_SENTENCES or not hypothesis:
         return False
-    ref_words = sum(len(_TOKEN.findall(text)) for text in reference)
-    hyp_words = sum(len(_TOKEN.findall(text)) for text in hypothesis)
-    return hyp_words / len(hypothesis) >= _RATIO * max(ref_words / len(reference), 1.0)
+    return _mean_words(hypothesis) >= _RATIO * max(_mean_words(reference), 1.0)
+
+
+def _mean_words(texts: Sequence[str]) -> float:
+    return sum(len(_TOKEN.findall(text)) for text in texts) / max(len(texts), 1)
 
 
 def _words(text: str) -> list[tuple[int, str, bool]]:
@@ -201,7 +203,12 @@ def _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, 
                     if before == -np.inf:
                         continue
                     value = before + gained[b] - gained[a] - length * abs((b - a) - target) + stop * stops[b]
-                    edges = front[a] + back_end[b] if b - a >= 2 else _edges(ids, ends[k - 1], a, b)
+                    if b - a >= 2:
+                        edges = front[a] + back_end[b]
+                    else:  # a one-word span: its only word, at its start and at its end
+                        edges = (1.0 if _among(ids[a], ends[k - 1, 0]) else 0.0) + (
+                            1.0 if _among(ids[a], ends[k - 1, 1]) else 0.0
+                        )
                     value += edge * edges + pair * (paired[b] - paired[a + 1])
                     if value > best[k, column]:
                         best[k, column] = value
@@ -240,7 +247,8 @@ def _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, 
 
 @njit(cache=True)
 def _edge_counts(ids, ends, first, last, words, front, back_end):
-    """:func:`_edges` of every span of two words or more, as counts at its start and at its end."""
+    """For every span of two words or more: how many of its first two words are among its sentence's first
+    three (``front`` at its start) and of its last two among the last three (``back_end`` at its end)."""
     for w in range(first, last + 1):
         front[w], back_end[w] = 0.0, 0.0
         for i in range(2):
@@ -260,20 +268,6 @@ def _among(word, candidates):
     return False
 
 
-@njit(cache=True)
-def _edges(ids, ends, a, b):
-    """How many of the span's first two and last two words are among its sentence's first and last three."""
-    found = 0
-    for i in range(min(2, b - a)):
-        for side, word in ((0, ids[a + i]), (1, ids[b - 1 - i])):
-            if word >= 0:
-                for candidate in ends[side]:
-                    if candidate == word:
-                        found += 1
-                        break
-    return found
-
-
 def split_if_needed(reference: Document, hypothesis: Document) -> tuple[Document, tuple[str, ...]]:
     """The hypothesis, split by :func:`guided_split` if it is :func:`undersegmented`; and a note saying so."""
     if not undersegmented(reference.texts, hypothesis.texts):
@@ -283,11 +277,8 @@ def split_if_needed(reference: Document, hypothesis: Document) -> tuple[Document
 
 
 def _note(path: str, cuts: int, reference: Sequence[str], hypothesis: Sequence[str]) -> str:
-    def mean(texts: Sequence[str]) -> float:
-        return sum(len(_TOKEN.findall(text)) for text in texts) / max(len(texts), 1)
-
     return (
-        f"{path} has few sentence boundaries ({mean(hypothesis):.0f} words a sentence against "
-        f"{mean(reference):.0f} in the reference: lower-cased or unpunctuated text?); its sentences were cut "
+        f"{path} has few sentence boundaries ({_mean_words(hypothesis):.0f} words a sentence against "
+        f"{_mean_words(reference):.0f} in the reference: lower-cased or unpunctuated text?); its sentences were cut "
         f"in {cuts} more places, where the reference's sentences end"
     )
