@@ -74,6 +74,12 @@ class Paragraph:
 CJK_LANGUAGES = ("ja", "ko", "zh")  # split at their own sentence punctuation, not by the Moses splitter
 # A CJK sentence ends at its full stop, question or exclamation mark (and any closing quotes or brackets).
 _CJK_SENTENCE = re.compile(r"""[^。！？!?]*(?:[。！？!?]+[」』”’"')）\]》]*|$)""")
+# Where the Moses splitter does not break but a capital word starts a new sentence: after a colon ("as
+# follows: A2 series ..."; a quotation after "said:" stays with its sentence), and in English after "no."
+# and "etc.", which its list never breaks after ("They say no. So we asked ...").
+_CAPITAL = "A-ZÀ-ÖØ-ÞΑ-ΩА-Я"
+_BREAK = re.compile(rf"(?<=:)\s+(?=[{_CAPITAL}])")
+_ENGLISH_BREAK = re.compile(rf"{_BREAK.pattern}|(?:(?<=\bno\.)|(?<=\betc\.))\s+(?=[\"'“‘(\[]*[{_CAPITAL}])")
 _KOREAN_SENTENCE = re.compile(r"""\S.*?(?:[.!?。！？]+["'”’)）\]]*(?=\s|$)|$)""")
 
 
@@ -88,7 +94,8 @@ def _split_text(text: str, language: str) -> list[str]:
         return [m.group() for m in _KOREAN_SENTENCE.finditer(text) if m.group().strip()]
     if language in CJK_LANGUAGES:
         return [m.group() for m in _CJK_SENTENCE.finditer(text) if m.group().strip()]
-    return _splitter(language).split(text)
+    breaks = _ENGLISH_BREAK if language == "en" else _BREAK
+    return [part for sentence in _splitter(language).split(text) for part in breaks.split(sentence)]
 
 
 def segment_document(source: SourceText, language: str = "en") -> Document:

@@ -144,3 +144,22 @@ def test_body_text_that_looks_a_little_like_metadata_is_kept(text):
     document = segment_document(source(text))
     assert document.metadata == ()
     assert " ".join(document.texts).split() == text.split()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # the Moses list never breaks after "no." or "etc." (WMT and TED text has both at sentence ends)
+        ("They say no. So we asked Larry.", "en", ["They say no.", "So we asked Larry."]),
+        ("Candles, lamps, etc. How long does it take?", "en", ["Candles, lamps, etc.", "How long does it take?"]),
+        ("Quote no. 5 and lamps, etc. as before.", "en", ["Quote no. 5 and lamps, etc. as before."]),
+        # a colon before a capital word ends a unit; a quotation after it stays with its sentence
+        ("Sizes as follows: A2 series are 40 cm.", "en", ["Sizes as follows:", "A2 series are 40 cm."]),
+        ("He said: “Plans are made.” It rained.", "en", ["He said: “Plans are made.”", "It rained."]),
+        ("Grades by acidity: extra virgin is best.", "en", ["Grades by acidity: extra virgin is best."]),
+        ("Tun Sie dies: Gehen Sie zum Start.", "de", ["Tun Sie dies:", "Gehen Sie zum Start."]),
+        ("Étape une : Ça commence.", "fr", ["Étape une :", "Ça commence."]),
+    ],
+)
+def test_capital_words_after_a_colon_or_an_english_no_or_etc_start_a_sentence(text, language, expected):
+    assert segment_document(source(text + "\n"), language).texts == expected
