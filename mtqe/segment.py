@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import sentence_splitter
@@ -80,6 +82,7 @@ _CJK_SENTENCE = re.compile(r"""[^。！？!?]*(?:[。！？!?]+[」』”’"')�
 _CAPITAL = "A-ZÀ-ÖØ-ÞΑ-ΩА-Я"
 _BREAK = re.compile(rf"(?<=:)\s+(?=[{_CAPITAL}])")
 _ENGLISH_BREAK = re.compile(rf"{_BREAK.pattern}|(?:(?<=\bno\.)|(?<=\betc\.))\s+(?=[\"'“‘(\[]*[{_CAPITAL}])")
+_WORD_SPAN = re.compile(r"\S+")
 _KOREAN_SENTENCE = re.compile(r"""\S.*?(?:[.!?。！？]+["'”’)）\]]*(?=\s|$)|$)""")
 
 
@@ -101,9 +104,15 @@ def _split_text(text: str, language: str) -> list[str]:
 def segment_document(source: SourceText, language: str = "en") -> Document:
     """Split a decoded file into leading metadata lines and sentences."""
     metadata, lines = split_metadata(source.text.split("\n"))
-    sentences = []
-    for index, paragraph in enumerate(split_paragraphs(lines)):
-        sentences.extend(split_sentences(paragraph, index, language))
+    paragraphs = split_paragraphs(lines)
+    texts = [_split_text(paragraph.text, language) for paragraph in paragraphs]
+    if language not in CJK_LANGUAGES:
+        texts = _break_unpunctuated(texts)
+    sentences = [
+        sentence
+        for index, (paragraph, parts) in enumerate(zip(paragraphs, texts, strict=True))
+        for sentence in _located(paragraph, index, parts)
+    ]
     return Document(
         path=source.path,
         sha256=source.sha256,
@@ -224,9 +233,53 @@ def _splitter(language: str) -> sentence_splitter.SentenceSplitter:
 
 
 def split_sentences(paragraph: Paragraph, index: int, language: str = "en") -> list[Sentence]:
+    """One paragraph's sentences, each with its line; :func:`segment_document` also breaks sentences that
+    lost their final punctuation, which needs the whole document."""
+    return _located(paragraph, index, _split_text(paragraph.text, language))
+
+
+def _break_unpunctuated(texts: list[list[str]]) -> list[list[str]]:
+    """Each paragraph's sentences, also broken where a sentence lost its final punctuation (MT output and
+    chat text that drop full stops: "... received it yet Just ordered a takeaway ..."): before a capitalised
+    word that follows a word ending in a letter or digit, when the document writes that word in lower case
+    at least twice, and at least twice as often as it capitalises it after such a word. So "The" and "Just"
+    break there; names ("of the Party") and German nouns, which the document capitalises, do not."""
+    lower: Counter[str] = Counter()
+    capitalised: Counter[str] = Counter()
+    for parts in texts:
+        for sentence in parts:
+            words = sentence.split()
+            lower.update(word for word in words if word.isalpha() and word.islower())
+            capitalised.update(word for before, word in itertools.pairwise(words) if _may_start(before, word))
+
+    def breaks(before: str, word: str) -> bool:
+        seen = lower[word.lower()]
+        return _may_start(before, word) and seen >= 2 and seen >= 2 * capitalised[word]
+
+    result = []
+    for parts in texts:
+        pieces = []
+        for sentence in parts:
+            words = list(_WORD_SPAN.finditer(sentence))
+            start = 0
+            for before, word in itertools.pairwise(words):
+                if breaks(before.group(), word.group()):
+                    pieces.append(sentence[start : word.start()].strip())
+                    start = word.start()
+            pieces.append(sentence[start:].strip())
+        result.append(pieces)
+    return result
+
+
+def _may_start(before: str, word: str) -> bool:
+    """``word`` could start a sentence whose predecessor lost its final punctuation."""
+    return len(word) > 1 and word[0].isupper() and word[1:].isalpha() and word[1:].islower() and before[-1].isalnum()
+
+
+def _located(paragraph: Paragraph, index: int, texts: list[str]) -> list[Sentence]:
     sentences = []
     cursor = 0
-    for text in _split_text(paragraph.text, language):
+    for text in texts:
         text = text.strip()
         if not text:
             continue

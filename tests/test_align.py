@@ -121,3 +121,11 @@ def test_pair_lines_refuses_different_lengths():
     assert pair_lines(2, 2) == [Link((0,), (0,)), Link((1,), (1,))]
     with pytest.raises(ValueError, match="3 reference lines but 2 hypothesis lines"):
         pair_lines(3, 2)
+
+
+def test_a_loose_translation_of_a_short_sentence_is_a_link_not_an_omission_and_an_addition():
+    ref = ["The committee met on Tuesday to discuss the budget.", "Would they approve it?", "No.",
+           "The chairman said the vote would be held next week."]  # fmt: skip
+    hyp = ["The committee met on Tuesday to discuss the budget.", "Will they approve it?", "I don't think so.",
+           "The chairman said the vote would take place next week."]  # fmt: skip
+    assert as_pairs(align_sentences(ref, hyp)) == [[[k], [k]] for k in range(4)]

@@ -163,3 +163,26 @@ def test_body_text_that_looks_a_little_like_metadata_is_kept(text):
 )
 def test_capital_words_after_a_colon_or_an_english_no_or_etc_start_a_sentence(text, language, expected):
     assert segment_document(source(text + "\n"), language).texts == expected
+
+
+def test_sentences_that_lost_their_full_stop_are_broken_before_a_word_the_document_writes_in_lower_case():
+    # Online-B's zh-en output (WMT22) drops final full stops in chat text; these are its words
+    text = (
+        "Just ordered a takeaway, I don't know if it was delivered, but I haven't received it yet "
+        "The rider just said it was delivered and just left it at the door. "
+        "I asked the shop and they said the rider was on the way "
+        "Just wait a little longer, the logistics is fast and the Party members helped.\n"
+    )
+    assert segment_document(source(text)).texts == [
+        "Just ordered a takeaway, I don't know if it was delivered, but I haven't received it yet",
+        "The rider just said it was delivered and just left it at the door.",
+        "I asked the shop and they said the rider was on the way",
+        "Just wait a little longer, the logistics is fast and the Party members helped.",
+    ]
+
+
+def test_capitalised_names_and_german_nouns_do_not_break_sentences():
+    names = "We met the Party Secretary and the Party delegates at the party Office in Hunan today.\n"
+    assert len(segment_document(source(names)).texts) == 1
+    german = "Die Kinder spielen im Garten und die Eltern trinken Kaffee mit den Nachbarn im Haus.\n"
+    assert len(segment_document(source(german), "de").texts) == 1
