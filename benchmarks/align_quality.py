@@ -7,8 +7,10 @@ Builds document pairs from TED and WMT22 (German, and English from Chinese) with
 (tests/docpairs.py), aligns them as mtqe does, and prints link precision/recall/F1, strict (a predicted
 link equals a gold link) and lax (it overlaps one), the best strict F1 any alignment of whole sentences
 can reach (sentences that span units force merged links), recall per gold link type, the share of
-reference sentences wrongly reported as omitted, how many of the false and of the true omissions are
-marked uncertain, and alignment time. Seeds 0.. are for tuning; 100.. are held out.
+reference sentences wrongly reported as omitted (all of them, and those of units left out whole: a
+sentence omitted beside its unit's other, linked sentences may really be untranslated, which unit-level
+gold cannot tell), how many of the false and of the true omissions are marked uncertain, and alignment
+time. Seeds 0.. are for tuning; 100.. are held out.
 """
 
 from __future__ import annotations
@@ -69,8 +71,9 @@ def main() -> None:
     parts = (("tuning", 0),) if args.tuning_only else (("tuning", 0), ("held out", 100))
     for part, first in parts:
         print(f"{part}: seeds {first}..{first + args.documents - 1}, {args.size} units a document")
-        print(f"  {'source':9} {'layout':11} {'strict P/R/F1':>20} {'best':>5} {'lax F1':>7} {'false omissions':>16}  "
-              "uncertain: of false / of true omissions  recall by gold link type")  # fmt: skip
+        print(f"  {'source':9} {'layout':11} {'strict P/R/F1':>20} {'best':>5} {'lax F1':>7} "
+              f"{'false omissions (units)':>23}  uncertain: of false / of true omissions  "
+              "recall by gold link type")  # fmt: skip
         for source in docpairs.SOURCES:
             corpus = docpairs.load(source)
             for layout, edits in layouts.items():
@@ -84,6 +87,7 @@ def main() -> None:
                 p, r, f = scores.f1()
                 lax = scores.f1(lax=True)[2]
                 omissions = 100 * scores.false_omissions / max(scores.ref_sentences, 1)
+                whole = 100 * scores.false_unit_omissions / max(scores.ref_sentences, 1)
                 types = Counter(scores.by_type)
                 recall = "  ".join(
                     f"{kind} {scores.found_by_type[kind] / count:.2f}/{count}" for kind, count in sorted(types.items())
@@ -91,7 +95,7 @@ def main() -> None:
                 false = f"{flags[True, True]}/{flags[True, True] + flags[True, False]}"
                 true = f"{flags[False, True]}/{flags[False, True] + flags[False, False]}"
                 print(f"  {source:9} {layout:11} {p:6.3f} {r:6.3f} {f:6.3f} {ceiling.f1()[2]:5.3f} {lax:7.3f} "
-                      f"{omissions:15.2f}%  "
+                      f"{omissions:7.2f}% {whole:5.2f}%  "
                       f"{false:>7} {true:>7}  {recall}  ({seconds:.1f} s)")  # fmt: skip
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import os
 import re
 from collections import Counter
@@ -76,13 +75,15 @@ class Paragraph:
 CJK_LANGUAGES = ("ja", "ko", "zh")  # split at their own sentence punctuation, not by the Moses splitter
 # A CJK sentence ends at its full stop, question or exclamation mark (and any closing quotes or brackets).
 _CJK_SENTENCE = re.compile(r"""[^。！？!?]*(?:[。！？!?]+[」』”’"')）\]》]*|$)""")
-# Where the Moses splitter does not break but a capital word starts a new sentence: after a colon ("as
-# follows: A2 series ..."; a quotation after "said:" stays with its sentence), and in English after "no."
+# Where the Moses splitter does not break but a capital word starts a new sentence: after a colon ("the
+# sizes are as follows: A2 series ..."; a quotation after "said:" stays with its sentence), and in English after "no."
 # and "etc.", which its list never breaks after ("They say no. So we asked ...").
 _CAPITAL = "A-ZÀ-ÖØ-ÞΑ-ΩА-Я"
-_BREAK = re.compile(rf"(?<=:)\s+(?=[{_CAPITAL}])")
-_ENGLISH_BREAK = re.compile(rf"{_BREAK.pattern}|(?:(?<=\bno\.)|(?<=\betc\.))\s+(?=[\"'“‘(\[]*[{_CAPITAL}])")
-_WORD_SPAN = re.compile(r"\S+")
+_COLON_BREAK = re.compile(rf"(?<=:)\s+(?=[{_CAPITAL}])")
+_COLON_MIN_WORDS = 4
+_ENGLISH_BREAK = re.compile(rf"(?:(?<=\bno\.)|(?<=\betc\.))\s+(?=[\"'“‘(\[]*[{_CAPITAL}])")
+# A capitalised word (group 1) after a word that ends in a letter or digit and does not start with a capital.
+_LOST_STOP = re.compile(rf"(?<!\S)[^\s{_CAPITAL}]\S*[^\W_]\s+([{_CAPITAL}][^\W\d_{_CAPITAL}]+)(?!\S)")
 _KOREAN_SENTENCE = re.compile(r"""\S.*?(?:[.!?。！？]+["'”’)）\]]*(?=\s|$)|$)""")
 
 
@@ -97,8 +98,21 @@ def _split_text(text: str, language: str) -> list[str]:
         return [m.group() for m in _KOREAN_SENTENCE.finditer(text) if m.group().strip()]
     if language in CJK_LANGUAGES:
         return [m.group() for m in _CJK_SENTENCE.finditer(text) if m.group().strip()]
-    breaks = _ENGLISH_BREAK if language == "en" else _BREAK
-    return [part for sentence in _splitter(language).split(text) for part in breaks.split(sentence)]
+    sentences = _splitter(language).split(text)
+    if language == "en":
+        sentences = [part for sentence in sentences for part in _ENGLISH_BREAK.split(sentence)]
+    return [part for sentence in sentences for part in _after_colons(sentence)]
+
+
+def _after_colons(sentence: str) -> list[str]:
+    """``sentence`` broken after each colon before a capital word that ends at least four words (so
+    speaker labels, "BL: That's ...", stay with their sentence)."""
+    parts, start = [], 0
+    for match in _COLON_BREAK.finditer(sentence):
+        if len(sentence[start : match.start()].split()) >= _COLON_MIN_WORDS:
+            parts.append(sentence[start : match.start()])
+            start = match.end()
+    return [*parts, sentence[start:]]
 
 
 def segment_document(source: SourceText, language: str = "en") -> Document:
@@ -241,39 +255,30 @@ def split_sentences(paragraph: Paragraph, index: int, language: str = "en") -> l
 def _break_unpunctuated(texts: list[list[str]]) -> list[list[str]]:
     """Each paragraph's sentences, also broken where a sentence lost its final punctuation (MT output and
     chat text that drop full stops: "... received it yet Just ordered a takeaway ..."): before a capitalised
-    word that follows a word ending in a letter or digit, when the document writes that word in lower case
-    at least twice, and at least twice as often as it capitalises it after such a word. So "The" and "Just"
-    break there; names ("of the Party") and German nouns, which the document capitalises, do not."""
-    lower: Counter[str] = Counter()
-    capitalised: Counter[str] = Counter()
-    for parts in texts:
-        for sentence in parts:
-            words = sentence.split()
-            lower.update(word for word in words if word.isalpha() and word.islower())
-            capitalised.update(word for before, word in itertools.pairwise(words) if _may_start(before, word))
+    word after a lower-case word or a number without punctuation (:data:`_LOST_STOP`), when the document
+    writes that word in lower case at least twice, and at least twice as often as it capitalises it there.
+    So "The" and "Just" break there; names ("of the Party") and German nouns, which the document
+    capitalises, do not."""
+    words = Counter(word for parts in texts for sentence in parts for word in sentence.split())
+    candidates = [[list(_LOST_STOP.finditer(sentence)) for sentence in parts] for parts in texts]
+    capitalised = Counter(match.group(1) for per in candidates for found in per for match in found)
 
-    def breaks(before: str, word: str) -> bool:
-        seen = lower[word.lower()]
-        return _may_start(before, word) and seen >= 2 and seen >= 2 * capitalised[word]
+    def breaks(word: str) -> bool:
+        seen = words[word.lower()]  # a word in lower case is its own lower case: only those count
+        return seen >= 2 and seen >= 2 * capitalised[word]
 
     result = []
-    for parts in texts:
+    for parts, per in zip(texts, candidates, strict=True):
         pieces = []
-        for sentence in parts:
-            words = list(_WORD_SPAN.finditer(sentence))
+        for sentence, found in zip(parts, per, strict=True):
             start = 0
-            for before, word in itertools.pairwise(words):
-                if breaks(before.group(), word.group()):
-                    pieces.append(sentence[start : word.start()].strip())
-                    start = word.start()
+            for match in found:
+                if breaks(match.group(1)):
+                    pieces.append(sentence[start : match.start(1)].strip())
+                    start = match.start(1)
             pieces.append(sentence[start:].strip())
         result.append(pieces)
     return result
-
-
-def _may_start(before: str, word: str) -> bool:
-    """``word`` could start a sentence whose predecessor lost its final punctuation."""
-    return len(word) > 1 and word[0].isupper() and word[1:].isalpha() and word[1:].islower() and before[-1].isalnum()
 
 
 def _located(paragraph: Paragraph, index: int, texts: list[str]) -> list[Sentence]:

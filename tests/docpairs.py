@@ -246,6 +246,7 @@ class LinkScores:
     by_type: Counter = field(default_factory=Counter)  # gold links per type
     found_by_type: Counter = field(default_factory=Counter)  # of those, predicted exactly
     false_omissions: int = 0  # reference sentences predicted omitted whose unit has a partner
+    false_unit_omissions: int = 0  # ... of those, sentences of units left out whole (every sentence omitted)
     ref_sentences: int = 0
 
     def add(self, predicted: list, gold: list, ref_units_with_partner: set[int], omitted_sentences: list[set[int]]):
@@ -260,6 +261,10 @@ class LinkScores:
             self.lax_hits += any(_overlap(link, other) for other in predicted_set)
         self.lax_predicted_hits += sum(any(_overlap(link, g) for g in gold_set) for link in predicted_set)
         self.false_omissions += sum(1 for units in omitted_sentences if units & ref_units_with_partner)
+        linked = {unit for r, h in predicted if h for unit in r}  # units some predicted match covers
+        self.false_unit_omissions += sum(
+            1 for units in omitted_sentences if units & ref_units_with_partner and not units & linked
+        )
 
     def f1(self, lax: bool = False) -> tuple[float, float, float]:
         hits_p = self.lax_predicted_hits if lax else self.strict_hits

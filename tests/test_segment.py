@@ -153,12 +153,14 @@ def test_body_text_that_looks_a_little_like_metadata_is_kept(text):
         ("They say no. So we asked Larry.", "en", ["They say no.", "So we asked Larry."]),
         ("Candles, lamps, etc. How long does it take?", "en", ["Candles, lamps, etc.", "How long does it take?"]),
         ("Quote no. 5 and lamps, etc. as before.", "en", ["Quote no. 5 and lamps, etc. as before."]),
-        # a colon before a capital word ends a unit; a quotation after it stays with its sentence
-        ("Sizes as follows: A2 series are 40 cm.", "en", ["Sizes as follows:", "A2 series are 40 cm."]),
+        # a colon before a capital word ends a sentence of at least four words (not a speaker label); a
+        # quotation after it stays with its sentence
+        ("The sizes are as follows: A2 is 40 cm.", "en", ["The sizes are as follows:", "A2 is 40 cm."]),
+        ("BL: That's the ideal. Amy O'Toole: Thank you.", "en", ["BL: That's the ideal.", "Amy O'Toole: Thank you."]),
         ("He said: “Plans are made.” It rained.", "en", ["He said: “Plans are made.”", "It rained."]),
         ("Grades by acidity: extra virgin is best.", "en", ["Grades by acidity: extra virgin is best."]),
-        ("Tun Sie dies: Gehen Sie zum Start.", "de", ["Tun Sie dies:", "Gehen Sie zum Start."]),
-        ("Étape une : Ça commence.", "fr", ["Étape une :", "Ça commence."]),
+        ("Tun Sie bitte Folgendes: Gehen Sie zum Start.", "de", ["Tun Sie bitte Folgendes:", "Gehen Sie zum Start."]),
+        ("Voici la première étape : Ça commence.", "fr", ["Voici la première étape :", "Ça commence."]),
     ],
 )
 def test_capital_words_after_a_colon_or_an_english_no_or_etc_start_a_sentence(text, language, expected):
