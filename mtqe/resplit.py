@@ -14,8 +14,10 @@ the hypothesis's words:
   (and, times ``pair``, of its consecutive word pairs that are pairs of the
   sentence), and ``edge`` for each of its first and last two words among the
   sentence's first and last three, less ``length`` times the span's distance from the expected length (the
-  sentence's length times the documents' length ratio); a sentence may also
-  take nothing (an omission);
+  sentence's length times the documents' length ratio), and ``boundary`` times
+  how often its first word starts and its last word ends a reference sentence
+  (of all that word's uses there: "so" and "but" often start one, "right"
+  often ends one); a sentence may also take nothing (an omission);
 * words no sentence takes form pieces of their own (additions), each costing
   ``piece``;
 * ending a span right after a full stop, question or exclamation mark earns
@@ -59,6 +61,8 @@ class SplitParams:
     edge_unpunctuated: float = 2.0  # in text with (almost) no sentence punctuation, where they tell most,
     piece_unpunctuated: float = 1.0  # ... and where words left over are cheaper pieces of their own
     pair: float = 1.0  # per pair of consecutive span words that is a pair of its sentence, times their weight
+    boundary: float = 2.0  # for a span whose first (last) word often starts (ends) reference sentences,
+    boundary_unpunctuated: float = 8.0  # ... the more so without punctuation ("so", "but"; "right")
     band: int = 200  # initial half-width of the search band, in words
 
 
@@ -115,16 +119,30 @@ def guided_split(reference: Document, hypothesis: Document, params: SplitParams 
     punctuated = stops[1:].sum() - len(tokens) >= 0.01 * len(words)  # full stops inside its sentences
     edge = params.edge if punctuated else params.edge_unpunctuated
     piece = params.piece if punctuated else params.piece_unpunctuated
-    costs = np.array([params.length, piece, params.stop, edge, params.pair])
+    boundary = params.boundary if punctuated else params.boundary_unpunctuated
+    costs = np.array([params.length, piece, params.stop, edge, params.pair, boundary])
     costs[:4] *= scale
+    costs[5] *= scale
+    opener, closer = _boundary_odds(ref_words, ids, len(vocabulary))
     width = params.band
     while True:
         cuts, touched = _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, ref_lengths,
-                                len(vocabulary), ratio, costs, width)  # fmt: skip
+                                len(vocabulary), ratio, costs, width, opener, closer)  # fmt: skip
         if not touched or width >= len(words) or (len(ref_words) + 1) * (4 * width + 1) > _MAX_CELLS:
             break  # the best path fits the band, or a wider band would cost too much: these cuts will do
         width *= 2
     return _cut(hypothesis, tokens, set(cuts.tolist()))
+
+
+def _boundary_odds(ref_words: list[list[int]], ids: np.ndarray, vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each hypothesis word, how often its word starts and how often it ends a reference sentence, of all
+    its uses in the reference (smoothed): "so" and "but" often start one, "right" often ends one."""
+    uses = np.bincount([i for sentence in ref_words for i in sentence], minlength=vocabulary).astype(np.float64)
+    starts = np.bincount([sentence[0] for sentence in ref_words if sentence], minlength=vocabulary)
+    ends = np.bincount([sentence[-1] for sentence in ref_words if sentence], minlength=vocabulary)
+    known = np.maximum(ids, 0)
+    odds = [np.where(ids >= 0, (counts / (uses + 2.0))[known], 0.0) for counts in (starts, ends)]
+    return odds[0], odds[1]
 
 
 def _cut(hypothesis: Document, tokens: list[list[tuple[int, str, bool]]], cuts: set[int]) -> tuple[Document, int]:
@@ -144,9 +162,9 @@ def _cut(hypothesis: Document, tokens: list[list[tuple[int, str, bool]]], cuts: 
 
 @njit(cache=True)
 def _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, ref_lengths, vocabulary, ratio,
-            costs, width):  # fmt: skip
+            costs, width, opener, closer):  # fmt: skip
     """Word positions where a piece starts, and whether the best path touched the band's edge."""
-    length, piece, stop, edge, pair = costs[0], costs[1], costs[2], costs[3], costs[4]
+    length, piece, stop, edge, pair, boundary = costs[0], costs[1], costs[2], costs[3], costs[4], costs[5]
     words, sentences = ids.shape[0], ref_lengths.shape[0]
     expected = np.zeros(sentences + 1)
     for k in range(sentences):
@@ -209,7 +227,7 @@ def _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, 
                         edges = (1.0 if _among(ids[a], ends[k - 1, 0]) else 0.0) + (
                             1.0 if _among(ids[a], ends[k - 1, 1]) else 0.0
                         )
-                    value += edge * edges + pair * (paired[b] - paired[a + 1])
+                    value += edge * edges + pair * (paired[b] - paired[a + 1]) + boundary * (opener[a] + closer[b - 1])
                     if value > best[k, column]:
                         best[k, column] = value
                         back[k, column], kind[k, column] = a, 2
