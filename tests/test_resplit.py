@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from mtqe.align import align_sentences
 from mtqe.model import SourceText
-from mtqe.resplit import _words, guided_split, split_if_needed, undersegmented
+from mtqe.resplit import SplitParams, _words, guided_split, split_if_needed, undersegmented
 from mtqe.segment import segment_document
 from tests import docpairs
 from tests.tedpairs import sentence_lines
@@ -104,3 +105,25 @@ def test_an_evaluation_records_the_split_in_its_notes(tmp_path):
     system = results["systems"][0]
     assert any("few sentence boundaries" in note for note in system["notes"])
     assert system["sentences"] == len({j for s in system["segments"] for j in s["hyp_ids"]})
+
+
+def test_boundary_odds_say_how_often_a_word_starts_or_ends_a_reference_sentence():
+    from mtqe.resplit import _boundary_odds
+
+    # vocabulary 0 "so", 1 "we", 2 "went", 3 "right"; the hypothesis's words are 0, 3, 1, and an unknown one
+    odds = _boundary_odds([[0, 1, 2, 3], [0, 2], [1, 0, 3]], np.array([0, 3, 1, -1]), 4)
+    starts, ends = odds
+    assert starts.tolist() == pytest.approx([2 / 5, 0.0, 1 / 4, 0.0])  # "so" starts 2 of its 3 uses (+2)
+    assert ends.tolist() == pytest.approx([0.0, 2 / 4, 0.0, 0.0])  # "right" ends both of its uses
+
+
+def test_sentence_start_odds_place_cuts_in_unpunctuated_text_better():
+    without = SplitParams(boundary=0.0, boundary_unpunctuated=0.0)
+    gains = []
+    for source in docpairs.SOURCES:
+        pair = docpairs.make_pair(source, 4, size=120, edits=docpairs.Edits(lowercase=True))
+        ref, hyp = documents(pair)
+        gains.append(
+            strict_f1(pair, ref, guided_split(ref, hyp)[0]) - strict_f1(pair, ref, guided_split(ref, hyp, without)[0])
+        )
+    assert sum(gains) > 0.05, gains
