@@ -75,15 +75,16 @@ class Paragraph:
 CJK_LANGUAGES = ("ja", "ko", "zh")  # split at their own sentence punctuation, not by the Moses splitter
 # A CJK sentence ends at its full stop, question or exclamation mark (and any closing quotes or brackets).
 _CJK_SENTENCE = re.compile(r"""[^。！？!?]*(?:[。！？!?]+[」』”’"')）\]》]*|$)""")
-# Where the Moses splitter does not break but a capital word starts a new sentence: after a colon ("the
-# sizes are as follows: A2 series ..."; a quotation after "said:" stays with its sentence), and in English after "no."
+# Where the Moses splitter does not break but a capital word starts a new sentence: after a colon or a
+# closing bracket ("the sizes are as follows: A2 series ...", "(source of video: YouTube) On December 11
+# ..."; a quotation after "said:" stays with its sentence), and in English after "no."
 # and "etc.", which its list never breaks after ("They say no. So we asked ...").
 _CAPITAL = "A-ZÀ-ÖØ-ÞΑ-ΩА-Я"
-_COLON_BREAK = re.compile(rf"(?<=:)\s+(?=[{_CAPITAL}])")
-_COLON_MIN_WORDS = 4
+_BRACKET_BREAK = re.compile(rf"(?<=[:)\]])\s+(?=[{_CAPITAL}])")
+_BREAK_MIN_WORDS = 4
 _ENGLISH_BREAK = re.compile(rf"(?:(?<=\bno\.)|(?<=\betc\.))\s+(?=[\"'“‘(\[]*[{_CAPITAL}])")
 # A capitalised word (group 1) after a word that ends in a letter or digit and does not start with a capital.
-_LOST_STOP = re.compile(rf"(?<!\S)[^\s{_CAPITAL}]\S*[^\W_]\s+([{_CAPITAL}][^\W\d_{_CAPITAL}]+)(?!\S)")
+_LOST_STOP = re.compile(rf"(?<!\S)[^\s{_CAPITAL}]\S*[^\W_]\s+([{_CAPITAL}][^\W\d_{_CAPITAL}]+)(?=[,;:]?\s)")
 _KOREAN_SENTENCE = re.compile(r"""\S.*?(?:[.!?。！？]+["'”’)）\]]*(?=\s|$)|$)""")
 
 
@@ -101,15 +102,15 @@ def _split_text(text: str, language: str) -> list[str]:
     sentences = _splitter(language).split(text)
     if language == "en":
         sentences = [part for sentence in sentences for part in _ENGLISH_BREAK.split(sentence)]
-    return [part for sentence in sentences for part in _after_colons(sentence)]
+    return [part for sentence in sentences for part in _after_colons_and_brackets(sentence)]
 
 
-def _after_colons(sentence: str) -> list[str]:
-    """``sentence`` broken after each colon before a capital word that ends at least four words (so
-    speaker labels, "BL: That's ...", stay with their sentence)."""
+def _after_colons_and_brackets(sentence: str) -> list[str]:
+    """``sentence`` broken after each colon or closing bracket before a capital word, where that ends at
+    least four words (so speaker labels, "BL: That's ...", and "(Laughter) So ..." stay one sentence)."""
     parts, start = [], 0
-    for match in _COLON_BREAK.finditer(sentence):
-        if len(sentence[start : match.start()].split()) >= _COLON_MIN_WORDS:
+    for match in _BRACKET_BREAK.finditer(sentence):
+        if len(sentence[start : match.start()].split()) >= _BREAK_MIN_WORDS:
             parts.append(sentence[start : match.start()])
             start = match.end()
     return [*parts, sentence[start:]]
@@ -255,7 +256,8 @@ def split_sentences(paragraph: Paragraph, index: int, language: str = "en") -> l
 def _break_unpunctuated(texts: list[list[str]]) -> list[list[str]]:
     """Each paragraph's sentences, also broken where a sentence lost its final punctuation (MT output and
     chat text that drop full stops: "... received it yet Just ordered a takeaway ..."): before a capitalised
-    word after a lower-case word or a number without punctuation (:data:`_LOST_STOP`), when the document
+    word (perhaps with a comma after it, never the sentence's last) after a lower-case word or a number without punctuation
+    (:data:`_LOST_STOP`), when the document
     writes that word in lower case at least twice, and at least twice as often as it capitalises it there.
     So "The" and "Just" break there; names ("of the Party") and German nouns, which the document
     capitalises, do not."""
