@@ -256,9 +256,9 @@ def split_sentences(paragraph: Paragraph, index: int, language: str = "en") -> l
 def _break_unpunctuated(texts: list[list[str]]) -> list[list[str]]:
     """Each paragraph's sentences, also broken where a sentence lost its final punctuation (MT output and
     chat text that drop full stops: "... received it yet Just ordered a takeaway ..."): before a capitalised
-    word (perhaps with a comma after it, never the sentence's last) after a lower-case word or a number without punctuation
-    (:data:`_LOST_STOP`), when the document
-    writes that word in lower case at least twice, and at least twice as often as it capitalises it there.
+    word (perhaps with a comma after it, never the sentence's last) after a lower-case word or a number
+    without punctuation (:data:`_LOST_STOP`), when the document writes that word in lower case at least
+    twice, and at least twice as often as it capitalises it there.
     So "The" and "Just" break there; names ("of the Party") and German nouns, which the document
     capitalises, do not."""
     words = Counter(word for parts in texts for sentence in parts for word in sentence.split())
