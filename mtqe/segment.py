@@ -247,20 +247,13 @@ def _splitter(language: str) -> sentence_splitter.SentenceSplitter:
     return sentence_splitter.SentenceSplitter(language=language)
 
 
-def split_sentences(paragraph: Paragraph, index: int, language: str = "en") -> list[Sentence]:
-    """One paragraph's sentences, each with its line; :func:`segment_document` also breaks sentences that
-    lost their final punctuation, which needs the whole document."""
-    return _located(paragraph, index, _split_text(paragraph.text, language))
-
-
 def _break_unpunctuated(texts: list[list[str]]) -> list[list[str]]:
     """Each paragraph's sentences, also broken where a sentence lost its final punctuation (MT output and
     chat text that drop full stops: "... received it yet Just ordered a takeaway ..."): before a capitalised
     word (perhaps with a comma after it, never the sentence's last) after a lower-case word or a number
     without punctuation (:data:`_LOST_STOP`), when the document writes that word in lower case at least
-    twice, and at least twice as often as it capitalises it there.
-    So "The" and "Just" break there; names ("of the Party") and German nouns, which the document
-    capitalises, do not."""
+    twice, and at least twice as often as it capitalises it there. So "The" and "Just" break there; names
+    ("of the Party") and German nouns, which the document capitalises, do not."""
     words = Counter(word for parts in texts for sentence in parts for word in sentence.split())
     candidates = [[list(_LOST_STOP.finditer(sentence)) for sentence in parts] for parts in texts]
     capitalised = Counter(match.group(1) for per in candidates for found in per for match in found)
@@ -284,6 +277,7 @@ def _break_unpunctuated(texts: list[list[str]]) -> list[list[str]]:
 
 
 def _located(paragraph: Paragraph, index: int, texts: list[str]) -> list[Sentence]:
+    """Paragraph ``index``'s sentence texts as sentences, each with the line it starts on."""
     sentences = []
     cursor = 0
     for text in texts:
