@@ -85,6 +85,10 @@ _BREAK_MIN_WORDS = 4
 _ENGLISH_BREAK = re.compile(rf"(?:(?<=\bno\.)|(?<=\betc\.))\s+(?=[\"'“‘(\[]*[{_CAPITAL}])")
 # A capitalised word (group 1) after a word that ends in a letter or digit and does not start with a capital.
 _LOST_STOP = re.compile(rf"(?<!\S)[^\s{_CAPITAL}]\S*[^\W_]\s+([{_CAPITAL}][^\W\d_{_CAPITAL}]+)(?=[,;:]?\s)")
+# A sentence end, any closing quotes, then an opening quote the splitter does not know as one: German and
+# Polish low quotes are Unicode open punctuation, not initial quotes, so "... sagte er. „Wir ..." stays one
+# sentence there. Group 1 ends the sentence; not after a one-letter abbreviation ("z. B. „Nie“ ...").
+_LOW_QUOTE_BREAK = re.compile(rf"""((?<!\b\w)[.!?…]["'”’“»«)\]]*)\s+(?=[„‚][{_CAPITAL}\d])""")
 _KOREAN_SENTENCE = re.compile(r"""\S.*?(?:[.!?。！？]+["'”’)）\]]*(?=\s|$)|$)""")
 
 
@@ -99,10 +103,19 @@ def _split_text(text: str, language: str) -> list[str]:
         return [m.group() for m in _KOREAN_SENTENCE.finditer(text) if m.group().strip()]
     if language in CJK_LANGUAGES:
         return [m.group() for m in _CJK_SENTENCE.finditer(text) if m.group().strip()]
-    sentences = _splitter(language).split(text)
+    sentences = [part for whole in _splitter(language).split(text) for part in _split_at(_LOW_QUOTE_BREAK, whole)]
     if language == "en":
         sentences = [part for sentence in sentences for part in _ENGLISH_BREAK.split(sentence)]
     return [part for sentence in sentences for part in _after_colons_and_brackets(sentence)]
+
+
+def _split_at(pattern: re.Pattern[str], sentence: str) -> list[str]:
+    """``sentence`` cut after group 1 of each match of ``pattern``."""
+    parts, start = [], 0
+    for match in pattern.finditer(sentence):
+        parts.append(sentence[start : match.end(1)])
+        start = match.end()
+    return [*parts, sentence[start:]]
 
 
 def _after_colons_and_brackets(sentence: str) -> list[str]:

@@ -173,6 +173,20 @@ def test_capital_words_after_a_colon_or_an_english_no_or_etc_start_a_sentence(te
     assert segment_document(source(text + "\n"), language).texts == expected
 
 
+def test_a_german_low_opening_quote_after_a_full_stop_starts_a_sentence():
+    # WMT22 en-de reference text: the Moses splitter knows „ as no opening quote and keeps these together
+    text = (
+        "Das sagte Minister Thani bin Ahmed Al Zeyoudi. „Wir arbeiten mit der russischen Seite zusammen.“ "
+        "„Die Zeit wird knapp“, sagte sie. Es gab z. B. „Nie wieder“ als Antwort.\n"
+    )
+    assert segment_document(source(text), "de").texts == [
+        "Das sagte Minister Thani bin Ahmed Al Zeyoudi.",
+        "„Wir arbeiten mit der russischen Seite zusammen.“",
+        "„Die Zeit wird knapp“, sagte sie.",
+        "Es gab z. B. „Nie wieder“ als Antwort.",
+    ]
+
+
 def test_sentences_that_lost_their_full_stop_are_broken_before_a_word_the_document_writes_in_lower_case():
     # Online-B's zh-en output (WMT22) drops final full stops in chat text; these are its words
     text = (
