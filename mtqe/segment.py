@@ -82,6 +82,7 @@ _CJK_SENTENCE = re.compile(r"""[^。！？!?]*(?:[。！？!?]+[」』”’"')�
 _CAPITAL = "A-ZÀ-ÖØ-ÞΑ-ΩА-Я"
 _BRACKET_BREAK = re.compile(rf"(?<=[:)\]])\s+(?=[{_CAPITAL}])")
 _BREAK_MIN_WORDS = 4
+_TAG = re.compile(r"(?:\s*\([^()]{1,30}\))+")
 _ENGLISH_BREAK = re.compile(rf"(?:(?<=\bno\.)|(?<=\betc\.))\s+(?=[\"'“‘(\[]*[{_CAPITAL}])")
 # A capitalised word (group 1) after a word that ends in a letter or digit and does not start with a capital.
 _LOST_STOP = re.compile(rf"(?<!\S)[^\s{_CAPITAL}]\S*[^\W_]\s+([{_CAPITAL}][^\W\d_{_CAPITAL}]+)(?=[,;:]?\s)")
@@ -120,10 +121,13 @@ def _split_at(pattern: re.Pattern[str], sentence: str) -> list[str]:
 
 def _after_colons_and_brackets(sentence: str) -> list[str]:
     """``sentence`` broken after each colon or closing bracket before a capital word, where that ends at
-    least four words (so speaker labels, "BL: That's ...", and "(Laughter) So ..." stay one sentence)."""
+    least four words (so speaker labels, "BL: That's ...", stay one sentence) or a sentence that is only
+    bracketed tags ("(Laughter) (Applause)", which transcripts put at the end of the line before as often
+    as at the start of the next)."""
     parts, start = [], 0
     for match in _BRACKET_BREAK.finditer(sentence):
-        if len(sentence[start : match.start()].split()) >= _BREAK_MIN_WORDS:
+        before = sentence[start : match.start()]
+        if len(before.split()) >= _BREAK_MIN_WORDS or _TAG.fullmatch(before):
             parts.append(sentence[start : match.start()])
             start = match.end()
     return [*parts, sentence[start:]]

@@ -154,7 +154,7 @@ def test_body_text_that_looks_a_little_like_metadata_is_kept(text):
         ("Candles, lamps, etc. How long does it take?", "en", ["Candles, lamps, etc.", "How long does it take?"]),
         ("Quote no. 5 and lamps, etc. as before.", "en", ["Quote no. 5 and lamps, etc. as before."]),
         # a colon or closing bracket before a capital word ends a sentence of at least four words (not a
-        # speaker label); a quotation after a colon stays with its sentence
+        # speaker label) or is only bracketed tags; a quotation after a colon stays with its sentence
         ("The sizes are as follows: A2 is 40 cm.", "en", ["The sizes are as follows:", "A2 is 40 cm."]),
         ("BL: That's the ideal. Amy O'Toole: Thank you.", "en", ["BL: That's the ideal.", "Amy O'Toole: Thank you."]),
         ("He said: “Plans are made.” It rained.", "en", ["He said: “Plans are made.”", "It rained."]),
@@ -163,7 +163,9 @@ def test_body_text_that_looks_a_little_like_metadata_is_kept(text):
             "en",
             ["(source of video: YouTube)", "On December 11 it rained."],
         ),
-        ("(Laughter) So we went home.", "en", ["(Laughter) So we went home."]),
+        ("Well? (Laughter) So we went home.", "en", ["Well?", "(Laughter)", "So we went home."]),
+        ("(Laughter) (Applause) So we went.", "en", ["(Laughter) (Applause)", "So we went."]),
+        ("(Laughter) so we went home.", "en", ["(Laughter) so we went home."]),
         ("Grades by acidity: extra virgin is best.", "en", ["Grades by acidity: extra virgin is best."]),
         ("Tun Sie bitte Folgendes: Gehen Sie zum Start.", "de", ["Tun Sie bitte Folgendes:", "Gehen Sie zum Start."]),
         ("Voici la première étape : Ça commence.", "fr", ["Voici la première étape :", "Ça commence."]),
