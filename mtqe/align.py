@@ -28,9 +28,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,7 @@ OMIT, ADD = (1, 0), (0, 1)
 _TYPES: tuple[tuple[int, int], ...] = (*MATCH_TYPES, OMIT, ADD)
 _WORD = re.compile(r"\w+")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_NEAR_BAND = 8  # the first half-width of a band around a previous alignment, in sentences
 _BAND_SHARE = 200  # the band starts at least 1/200 of the sentences wide: long documents drift further
 _SCALE = 1000.0  # costs are whole thousandths of a character
 _LENGTH_SMOOTHING = 10.0  # characters; keeps the length term of very short sentences small
@@ -79,19 +80,27 @@ class AlignParams:
 
 
 def align_sentences(
-    ref: Sequence[str], hyp: Sequence[str], params: AlignParams | None = None, vectors: Vectors | None = None
+    ref: Sequence[str],
+    hyp: Sequence[str],
+    params: AlignParams | None = None,
+    vectors: Vectors | None = None,
+    near: Sequence[Link] | None = None,
 ) -> list[Link]:
     """Align two sentence lists in order; every sentence is in exactly one link. ``vectors``: the documents'
-    :func:`vectorize`, if already made."""
+    :func:`vectorize`, if already made; ``near``: an alignment of the same documents that this one will
+    differ from only here and there (the search starts in a narrow band around it)."""
     params = params or AlignParams()
     n, m = len(ref), len(hyp)
     if n == 0 or m == 0:
         return [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
-    ref_vectors, hyp_vectors = vectors or vectorize(ref, hyp)
-    sides = (_Side(ref, ref_vectors), _Side(hyp, hyp_vectors))
-    width = max(params.band, (n + m) // _BAND_SHARE)
+    vectors = vectors or vectorize(ref, hyp)
+    sides = (_Side(ref, vectors.ref), _Side(hyp, vectors.hyp))
+    width = _NEAR_BAND if near else max(params.band, (n + m) // _BAND_SHARE)
     while True:
-        band = _Band.around_diagonal(sides[0].cum_chars, sides[1].cum_chars, width)
+        if near:
+            band = _Band.around_links(near, n, m, width)
+        else:
+            band = _Band.around_diagonal(sides[0].cum_chars, sides[1].cum_chars, width)
         path = _search(sides, band, params)
         if path is not None and not band.touches_edge(path):
             return _links(path)
@@ -112,13 +121,6 @@ def pair_lines(ref_count: int, hyp_count: int) -> list[Link]:
 # --- features ---------------------------------------------------------------
 
 
-def _features(text: str) -> Counter[str]:
-    grams: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        grams.extend(_word_features(word))
-    return Counter(grams)
-
-
 @functools.lru_cache(maxsize=65536)
 def _word_features(word: str) -> tuple[str, ...]:
     """The word itself and its character trigrams, padded with spaces (words repeat: computed once each);
@@ -129,30 +131,72 @@ def _word_features(word: str) -> tuple[str, ...]:
     return ("_" + word, *(padded[k : k + 3] for k in range(len(padded) - 2)))
 
 
-Vectors = tuple[sparse.csr_matrix, sparse.csr_matrix]  # TF-IDF rows of the reference's and hypothesis's sentences
+class Vectors(NamedTuple):
+    """TF-IDF rows of the reference's and the hypothesis's sentences, and the weights that made them."""
+
+    ref: sparse.csr_matrix
+    hyp: sparse.csr_matrix
+    vocabulary: pd.Index  # the features, sorted: column k is the k-th
+    idf: np.ndarray  # each column's weight
 
 
 def vectorize(ref: Sequence[str], hyp: Sequence[str]) -> Vectors:
     """TF-IDF rows for both documents over one vocabulary (sorted, so deterministic)."""
-    names: list[str] = []
-    counts: list[int] = []
-    sizes: list[int] = []
-    for text in (*ref, *hyp):
-        features = _features(text)
-        names.extend(features.keys())
-        counts.extend(features.values())
-        sizes.append(len(features))
+    words, occurrences, texts = _words(list(ref) + list(hyp))
+    features = [_word_features(word) for word in words]
+    names = [name for word_features in features for name in word_features]
     codes, uniques = pd.factorize(pd.Series(names, dtype=object), sort=True)  # sorted: column k is the k-th name
-    total = len(sizes)
-    document_frequency = np.bincount(codes, minlength=len(uniques))  # a sentence lists each feature once
-    idf = np.array([math.log((1 + total) / (1 + df)) + 1.0 for df in document_frequency.tolist()])
-    rows = np.repeat(np.arange(total), sizes)
-    matrix = (
-        sparse.csr_matrix((np.asarray(counts, dtype=float), (rows, codes)), shape=(total, len(uniques)))
-        .multiply(idf[np.newaxis, :])
-        .tocsr()
-    )
-    return matrix[: len(ref)], matrix[len(ref) :]
+    vocabulary = pd.Index(uniques)
+    counts = _counts(codes, [len(f) for f in features], occurrences, texts, len(ref) + len(hyp), len(vocabulary))
+    document_frequency = np.bincount(counts.indices, minlength=len(vocabulary))  # sentences with each feature
+    idf = np.array([math.log((1 + counts.shape[0]) / (1 + df)) + 1.0 for df in document_frequency.tolist()])
+    matrix = counts.multiply(idf[np.newaxis, :]).tocsr()
+    return Vectors(matrix[: len(ref)], matrix[len(ref) :], vocabulary, idf)
+
+
+def with_parts(vectors: Vectors, parts: Mapping[int, Sequence[str]]) -> Vectors:
+    """The vectors of a hypothesis whose sentences ``j`` were cut into ``parts[j]``, weighted as before (a
+    part's features are its sentence's, so the vocabulary holds them all)."""
+    texts = [text for j in sorted(parts) for text in parts[j]]
+    words, occurrences, owners = _words(texts)
+    features = [_word_features(word) for word in words]
+    codes = vectors.vocabulary.get_indexer([name for word_features in features for name in word_features])
+    counts = _counts(codes, [len(f) for f in features], occurrences, owners, len(texts), len(vectors.vocabulary))
+    added = counts.multiply(vectors.idf[np.newaxis, :]).tocsr()
+    order, first = [], vectors.hyp.shape[0]
+    for j in range(vectors.hyp.shape[0]):  # each old row, or its parts' rows after them all
+        if j in parts:
+            order.extend(range(first, first + len(parts[j])))
+            first += len(parts[j])
+        else:
+            order.append(j)
+    return vectors._replace(hyp=sparse.vstack([vectors.hyp, added]).tocsr()[order])
+
+
+def _words(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The distinct lower-cased words of ``texts``, and each occurrence's word (its index) and text."""
+    found = [_WORD.findall(text.lower()) for text in texts]
+    flat = pd.Series([word for text_words in found for word in text_words], dtype=object)
+    occurrences, words = pd.factorize(flat)
+    owners = np.repeat(np.arange(len(texts)), [len(text_words) for text_words in found])
+    return list(words), occurrences, owners
+
+
+def _counts(codes: np.ndarray, sizes: list[int], occurrences: np.ndarray, owners: np.ndarray, rows: int,
+            columns: int) -> sparse.csr_matrix:  # fmt: skip
+    """How often each text has each feature: word w's features are ``codes[start[w] : start[w] + sizes[w]]``
+    (a code below zero is left out), and word occurrence k is of word ``occurrences[k]`` in text ``owners[k]``."""
+    sizes_array = np.asarray(sizes, dtype=np.int64)
+    start = np.concatenate(([0], np.cumsum(sizes_array)[:-1])).astype(np.int64)
+    per = sizes_array[occurrences]  # features of each occurrence
+    offsets = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+    columns_taken = np.asarray(codes)[np.repeat(start[occurrences], per) + offsets]
+    text_of = np.repeat(owners, per)
+    keep = columns_taken >= 0
+    ones = np.ones(int(keep.sum()))
+    matrix = sparse.coo_matrix((ones, (text_of[keep], columns_taken[keep])), shape=(rows, columns)).tocsr()
+    matrix.sum_duplicates()
+    return matrix
 
 
 class _Side:
@@ -209,6 +253,24 @@ class _Band:
         lo[0], hi[-1] = 0, m
         return cls(lo.astype(int), hi.astype(int), m)
 
+    @classmethod
+    def around_links(cls, links: Sequence[Link], n: int, m: int, width: int) -> _Band:
+        """The cells within ``width`` columns of the path of ``links`` (in order, covering both documents)."""
+        first = np.full(n + 1, m)
+        last = np.zeros(n + 1, dtype=int)
+        i = j = 0
+        first[0], last[0] = 0, 0
+        for link in links:
+            i, j = i + len(link.ref_ids), j + len(link.hyp_ids)
+            first[i], last[i] = min(first[i], j), max(last[i], j)
+        for row in range(1, n + 1):  # a row that the path passes over (a link of several reference sentences)
+            if first[row] > last[row]:
+                first[row] = last[row] = last[row - 1]
+        lo = np.clip(first - width, 0, m)
+        hi = np.clip(last + width, 0, m)
+        lo[0], hi[-1] = 0, m
+        return cls(lo.astype(int), hi.astype(int), m)
+
     @property
     def is_full(self) -> bool:
         return bool((self.lo == 0).all() and (self.hi == self.columns).all())
@@ -250,24 +312,27 @@ class _BandDots:
         ends = np.array([band.hi[min(r + rows, n)] for r in range(n)], dtype=int)
         width = int((ends - self.base).max())
         self.prefix = np.zeros((n, width + 1))
-        chunk = 256
+        chunk = int(np.clip(2 * np.median(band.hi - band.lo), 32, 256))  # rows whose dots one product makes
         hyp_t = hyp.T.tocsc()
         for first in range(0, n, chunk):
             last = min(first + chunk, n)
             lo, hi = int(self.base[first:last].min()), int(ends[first:last].max())
+            if hi <= lo:
+                continue  # no hypothesis sentence near these rows: their sums stay zero
             block = (ref[first:last] @ hyp_t[:, lo:hi]).toarray()
-            for r in range(first, last):
-                start = self.base[r] - lo
-                row = block[r - first, start : start + width]
-                self.prefix[r, 1 : len(row) + 1] = np.cumsum(row)
-                self.prefix[r, len(row) + 1 :] = self.prefix[r, len(row)]
+            # row r's dots from column base[r] on, zero past the block's end (the running sum stays level there)
+            columns = (self.base[first:last] - lo)[:, np.newaxis] + np.arange(width)[np.newaxis, :]
+            inside = columns < block.shape[1]
+            taken = np.take_along_axis(block, np.minimum(columns, block.shape[1] - 1), axis=1)
+            self.prefix[first:last, 1:] = np.cumsum(np.where(inside, taken, 0.0), axis=1)
 
 
-def _trace(back: list[np.ndarray], band: _Band) -> list[tuple[int, int, tuple[int, int]]]:
+def _trace(back: np.ndarray, band: _Band) -> list[tuple[int, int, tuple[int, int]]]:
     i, j = len(back) - 1, band.columns
+    lo = band.lo.tolist()  # plain ints: numpy scalars would make this loop ten times slower
     path = []
     while i > 0 or j > 0:
-        dr, dh = _TYPES[back[i][j - band.lo[i]]]
+        dr, dh = _TYPES[back[i, j - lo[i]]]
         path.append((i, j, (dr, dh)))
         i, j = i - dr, j - dh
     path.reverse()

@@ -44,7 +44,7 @@ def rate_links(
     """The links with their confidence and, for omissions and additions, whether they are uncertain."""
     if not links:
         return []
-    ref_vectors, hyp_vectors = vectors or vectorize(ref, hyp)
+    ref_vectors, hyp_vectors, _, _ = vectors or vectorize(ref, hyp)
     similarity = _match_similarity(ref_vectors, hyp_vectors, links)
     nearest = _nearest(_normalized(ref_vectors), _normalized(hyp_vectors), links)
     rated = []

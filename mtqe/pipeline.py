@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from mtqe.align import align_sentences, pair_lines, vectorize
+from mtqe.align import align_sentences, pair_lines, vectorize, with_parts
 from mtqe.engine import Engine, MemoryEngine, PairChunk, summarize
 from mtqe.errors import InputError
 from mtqe.model import (
@@ -27,7 +27,7 @@ from mtqe.model import (
     SystemResult,
 )
 from mtqe.pairing import unit_of_links
-from mtqe.resplit import split_if_needed
+from mtqe.resplit import merged_note, split_if_needed, split_merged
 from mtqe.stats import approximate_randomization, paired_bootstrap
 
 
@@ -65,12 +65,18 @@ class PairList:
 
 def align_documents(reference: Document, hypothesis: Document) -> tuple[Document, list[Link], tuple[str, ...]]:
     """Align a hypothesis to its reference: the hypothesis as aligned (cut by :mod:`mtqe.resplit` if its
-    sentences could not be split), its links with their confidence (:mod:`mtqe.confidence`), and notes."""
+    sentences could not be split, and where one of them translates several reference sentences), its links
+    with their confidence (:mod:`mtqe.confidence`), and notes."""
     from mtqe.confidence import rate_links
 
     hypothesis, notes = split_if_needed(reference, hypothesis)
     vectors = vectorize(reference.texts, hypothesis.texts) if reference.texts and hypothesis.texts else None
     links = align_sentences(reference.texts, hypothesis.texts, vectors=vectors)
+    split, renumbered, parts = split_merged(reference, hypothesis, links)
+    if parts and vectors:  # aligned again, with the parts, near the first alignment
+        hypothesis, notes = split, (*notes, merged_note(hypothesis.path, len(parts)))
+        vectors = with_parts(vectors, parts)
+        links = align_sentences(reference.texts, hypothesis.texts, vectors=vectors, near=renumbered)
     return hypothesis, rate_links(reference.texts, hypothesis.texts, links, vectors), notes
 
 

@@ -28,11 +28,21 @@ the best path touches its edge as long as its table stays small
 (``_MAX_CELLS``): a hypothesis missing a long stretch then gets cuts from
 the widest affordable band instead of a search of hours. The pieces then go to the ordinary aligner,
 which can still merge them; the split is only where boundaries may be.
+
+After alignment, a hypothesis sentence that one link matches with several
+reference sentences (MT that merges "A. B. C." into "a, and b; c", or chat
+lines that lost their full stops glued into one sentence) is cut the same way,
+with only that link's reference sentences (:func:`split_merged`), and the
+document aligned again: each reference sentence is then scored against its
+own part, as mwerSegmenter re-segments MT output for evaluation, and a
+sentence that spans two lines of the source is no longer forced into one link.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -40,7 +50,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numba import njit
 
-from mtqe.model import Document, Sentence
+from mtqe.model import Document, Link, Sentence
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")  # where a cut may fall: between words, or CJK characters
@@ -79,8 +89,12 @@ def _mean_words(texts: Sequence[str]) -> float:
 
 def _words(text: str) -> list[tuple[int, str, bool]]:
     """Each word's start, its key (lower-cased, without punctuation; may be empty) and whether it ends a sentence."""
-    return [(m.start(), _NOT_KEY.sub("", m.group().lower()), bool(_STOP.search(m.group())))
-            for m in _TOKEN.finditer(text)]  # fmt: skip
+    return [(m.start(), *_key(m.group())) for m in _TOKEN.finditer(text)]
+
+
+@functools.lru_cache(maxsize=65536)
+def _key(word: str) -> tuple[str, bool]:
+    return _NOT_KEY.sub("", word.lower()), bool(_STOP.search(word))
 
 
 def guided_split(reference: Document, hypothesis: Document, params: SplitParams | None = None) -> tuple[Document, int]:
@@ -132,6 +146,35 @@ def guided_split(reference: Document, hypothesis: Document, params: SplitParams 
             break  # the best path fits the band, or a wider band would cost too much: these cuts will do
         width *= 2
     return _cut(hypothesis, tokens, set(cuts.tolist()))
+
+
+_WHOLE = SplitParams(piece=math.inf, piece_unpunctuated=math.inf)  # cut into its sentences' parts, no word left
+
+
+def split_merged(
+    reference: Document, hypothesis: Document, links: Sequence[Link]
+) -> tuple[Document, list[Link], dict[int, tuple[str, ...]]]:
+    """The hypothesis with every sentence that a link matches alone with several reference sentences cut
+    where those sentences end (:func:`guided_split` of the link); the links with the hypothesis's sentences
+    numbered as now; and the texts of the parts of each sentence ``j`` that was cut (by its old number)."""
+    parts: dict[int, tuple[Sentence, ...]] = {}
+    for link in links:
+        if len(link.ref_ids) < 2 or len(link.hyp_ids) != 1:
+            continue
+        (j,) = link.hyp_ids
+        sentences = replace(reference, sentences=tuple(reference.sentences[i] for i in link.ref_ids))
+        split, cuts = guided_split(sentences, replace(hypothesis, sentences=(hypothesis.sentences[j],)), _WHOLE)
+        if cuts:
+            parts[j] = split.sentences
+    if not parts:
+        return hypothesis, list(links), {}
+    sizes = [len(parts.get(j, (sentence,))) for j, sentence in enumerate(hypothesis.sentences)]
+    starts = np.concatenate(([0], np.cumsum(sizes))).tolist()
+    renumbered = [Link(link.ref_ids, tuple(k for j in link.hyp_ids for k in range(starts[j], starts[j + 1])))
+                  for link in links]  # fmt: skip
+    sentences = tuple(part for j, sentence in enumerate(hypothesis.sentences) for part in parts.get(j, (sentence,)))
+    texts = {j: tuple(part.text for part in cut) for j, cut in parts.items()}
+    return replace(hypothesis, sentences=sentences), renumbered, texts
 
 
 def _boundary_odds(ref_words: list[list[int]], ids: np.ndarray, vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
@@ -292,6 +335,14 @@ def split_if_needed(reference: Document, hypothesis: Document) -> tuple[Document
         return hypothesis, ()
     split, cuts = guided_split(reference, hypothesis)
     return split, (_note(hypothesis.path, cuts, reference.texts, hypothesis.texts),) if cuts else ()
+
+
+def merged_note(path: str, cut: int) -> str:
+    what = "1 sentence that translates" if cut == 1 else f"{cut} sentences that each translate"
+    return (
+        f"{path}: {what} several reference sentences {'was' if cut == 1 else 'were'} cut where those "
+        "sentences end, so each reference sentence is scored against its own part"
+    )
 
 
 def _note(path: str, cuts: int, reference: Sequence[str], hypothesis: Sequence[str]) -> str:

@@ -129,3 +129,33 @@ def test_a_loose_translation_of_a_short_sentence_is_a_link_not_an_omission_and_a
     hyp = ["The committee met on Tuesday to discuss the budget.", "Will they approve it?", "I don't think so.",
            "The chairman said the vote would take place next week."]  # fmt: skip
     assert as_pairs(align_sentences(ref, hyp)) == [[[k], [k]] for k in range(4)]
+
+
+def test_the_rows_of_a_sentences_parts_add_up_to_its_row(ted):
+    from mtqe.align import vectorize, with_parts
+
+    ref, hyp = ted[0][:60], ted[1][:60]
+    vectors = vectorize(ref, hyp)
+    cut = {3: tuple(_halves(hyp[3])), 10: tuple(_halves(hyp[10]))}
+    parted = with_parts(vectors, cut)
+    assert parted.hyp.shape == (62, vectors.hyp.shape[1]) and (parted.ref != vectors.ref).nnz == 0
+    rows = [*range(3), (3, 4), *range(5, 11), (11, 12), *range(13, 62)]  # each old row: its new row(s)
+    for old, new in enumerate(rows):
+        summed = parted.hyp[list(new)].sum(axis=0) if isinstance(new, tuple) else parted.hyp[new].toarray()
+        assert abs(summed - vectors.hyp[old].toarray()).max() < 1e-9, old  # words are features: parts add up
+    assert (parted.hyp[3] != vectors.hyp[3]).nnz > 0
+
+
+def _halves(text: str) -> list[str]:
+    words = text.split()
+    return [" ".join(words[: len(words) // 2]), " ".join(words[len(words) // 2 :])]
+
+
+def test_a_search_near_a_previous_alignment_gives_the_full_searchs_links(ted):
+    ref_all, hyp_all = ted
+    ref = ref_all[:400]
+    hyp = hyp_all[:150] + hyp_all[230:400]  # 80 consecutive lines omitted
+    links = align_sentences(ref, hyp)
+    assert align_sentences(ref, hyp, near=links) == links
+    diagonal = [Link((i,), (i,)) for i in range(len(hyp))] + [Link((i,), ()) for i in range(len(hyp), len(ref))]
+    assert align_sentences(ref, hyp, near=diagonal) == links  # far off: the band widens until the path fits

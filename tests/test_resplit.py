@@ -22,8 +22,8 @@ def documents(pair: docpairs.DocPair):
     )
 
 
-def strict_f1(pair: docpairs.DocPair, ref, hyp) -> float:
-    links = align_sentences(ref.texts, hyp.texts)
+def strict_f1(pair: docpairs.DocPair, ref, hyp, links=None) -> float:
+    links = align_sentences(ref.texts, hyp.texts) if links is None else links
     ref_owners, hyp_owners = sentence_lines(ref.texts, pair.ref_units), sentence_lines(hyp.texts, pair.hyp_pieces)
     predicted = docpairs.project(links, ref_owners, hyp_owners, len(pair.ref_units), len(pair.hyp_pieces))
     scores = docpairs.LinkScores()
@@ -127,3 +127,55 @@ def test_sentence_start_odds_place_cuts_in_unpunctuated_text_better():
             strict_f1(pair, ref, guided_split(ref, hyp)[0]) - strict_f1(pair, ref, guided_split(ref, hyp, without)[0])
         )
     assert sum(gains) > 0.05, gains
+
+
+MERGED_REF = (
+    "The storm reached the coast on Tuesday. Thousands of homes lost power. Schools stayed closed for two days. "
+    "The mayor asked people to stay inside. Repairs will take a week.\n"
+)
+MERGED_HYP = (
+    "The storm hit the coast on Tuesday, and thousands of homes lost electricity; the schools remained closed "
+    "for two days. The mayor asked residents to stay indoors. Repairs will take one week.\n"
+)
+
+
+def test_a_sentence_that_merges_several_reference_sentences_is_cut_into_their_parts():
+    from mtqe.resplit import split_merged
+
+    ref = segment_document(SourceText("ref.txt", MERGED_REF, "", "utf-8"))
+    hyp = segment_document(SourceText("hyp.txt", MERGED_HYP, "", "utf-8"))
+    links = align_sentences(ref.texts, hyp.texts)
+    assert (links[0].ref_ids, links[0].hyp_ids) == ((0, 1, 2), (0,))  # one link, three sentences to one
+    split, renumbered, parts = split_merged(ref, hyp, links)
+    assert list(parts) == [0] and len(parts[0]) == 3  # three parts, no words left over as a fourth
+    assert " ".join(parts[0]).split() == hyp.texts[0].split()
+    assert split.texts == [*parts[0], *hyp.texts[1:]]
+    assert [(link.ref_ids, link.hyp_ids) for link in renumbered] == [((0, 1, 2), (0, 1, 2)), ((3,), (3,)), ((4,), (4,))]
+    assert all(s.line == hyp.sentences[0].line for s in split.sentences[:3])
+
+
+def test_after_the_cut_each_reference_sentence_is_linked_to_its_own_part():
+    from mtqe.pipeline import align_documents
+
+    ref = segment_document(SourceText("ref.txt", MERGED_REF, "", "utf-8"))
+    hyp = segment_document(SourceText("hyp.txt", MERGED_HYP, "", "utf-8"))
+    split, links, notes = align_documents(ref, hyp)
+    assert [(link.ref_ids, link.hyp_ids) for link in links] == [((i,), (i,)) for i in range(5)]
+    assert "thousands of homes" in split.texts[1] and split.texts[2].endswith("for two days.")
+    assert notes == ("hyp.txt: 1 sentence that translates several reference sentences was cut where those "
+                     "sentences end, so each reference sentence is scored against its own part",)  # fmt: skip
+
+
+def test_cutting_merged_sentences_aligns_real_mt_closer_to_the_gold():
+    from mtqe.pipeline import align_documents
+
+    gains = []
+    for source in docpairs.SOURCES:
+        pair = docpairs.make_pair(source, 6, size=120, edits=docpairs.Edits(merge=0.25))
+        ref, hyp = documents(pair)
+        split, links, _ = align_documents(ref, hyp)
+        before = strict_f1(pair, ref, hyp)
+        after = strict_f1(pair, ref, split, links)
+        assert after >= before - 0.005, (source, before, after)
+        gains.append(after - before)
+    assert sum(gains) > 0.03, gains
