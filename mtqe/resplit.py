@@ -154,18 +154,24 @@ _WHOLE = SplitParams(piece=math.inf, piece_unpunctuated=math.inf)  # cut into it
 def split_merged(
     reference: Document, hypothesis: Document, links: Sequence[Link]
 ) -> tuple[Document, list[Link], dict[int, tuple[str, ...]]]:
-    """The hypothesis with every sentence that a link matches alone with several reference sentences cut
-    where those sentences end (:func:`guided_split` of the link); the links with the hypothesis's sentences
-    numbered as now; and the texts of the parts of each sentence ``j`` that was cut (by its old number)."""
+    """The hypothesis with every sentence that translates several reference sentences cut where those
+    sentences end (:func:`guided_split` with only them): one that a link matches alone with several, or
+    whose part at either end has room for an omitted reference sentence beside it (:func:`_room`); the
+    links with the hypothesis's sentences numbered as now; and the texts of the parts of each sentence ``j``
+    that was cut (by its old number)."""
     parts: dict[int, tuple[Sentence, ...]] = {}
-    for link in links:
-        if len(link.ref_ids) < 2 or len(link.hyp_ids) != 1:
+    ref_texts = reference.texts
+    for k, link in enumerate(links):
+        if len(link.hyp_ids) != 1 or not link.ref_ids:
             continue
         (j,) = link.hyp_ids
-        sentences = replace(reference, sentences=tuple(reference.sentences[i] for i in link.ref_ids))
-        split, cuts = guided_split(sentences, replace(hypothesis, sentences=(hypothesis.sentences[j],)), _WHOLE)
-        if cuts:
-            parts[j] = split.sentences
+        before, after = (_omitted(links[k + step]) if 0 <= k + step < len(links) else None for step in (-1, 1))
+        cut = _cut_into(reference, hypothesis, link.ref_ids, j) if len(link.ref_ids) > 1 else (hypothesis.sentences[j],)
+        wider = _with_room(cut, ref_texts, link.ref_ids, before, after)
+        if wider != link.ref_ids:
+            cut = _cut_into(reference, hypothesis, wider, j)
+        if len(cut) > 1:
+            parts[j] = cut
     if not parts:
         return hypothesis, list(links), {}
     sizes = [len(parts.get(j, (sentence,))) for j, sentence in enumerate(hypothesis.sentences)]
@@ -175,6 +181,34 @@ def split_merged(
     sentences = tuple(part for j, sentence in enumerate(hypothesis.sentences) for part in parts.get(j, (sentence,)))
     texts = {j: tuple(part.text for part in cut) for j, cut in parts.items()}
     return replace(hypothesis, sentences=sentences), renumbered, texts
+
+
+def _omitted(link: Link) -> int | None:
+    """The reference sentence of an omission of one sentence."""
+    return link.ref_ids[0] if not link.hyp_ids and len(link.ref_ids) == 1 else None
+
+
+def _with_room(
+    cut: Sequence[Sentence], reference: Sequence[str], ref_ids: tuple[int, ...], before: int | None, after: int | None
+) -> tuple[int, ...]:
+    """A link's reference sentences and the omitted ones beside them (``before``, ``after``) that the
+    parts at its ends have room for."""
+    first = (before,) if before is not None and _room(cut[0].text, reference, ref_ids[0], before) else ()
+    last = (after,) if after is not None and _room(cut[-1].text, reference, ref_ids[-1], after) else ()
+    return (*first, *ref_ids, *last)
+
+
+def _room(part: str, reference: Sequence[str], linked: int, omitted: int) -> bool:
+    """Whether a hypothesis part linked to reference sentence ``linked`` is nearer in length to it and the
+    omitted sentence beside it than to it alone: MT that ran two lines together ("Totally unacceptable."
+    and "Okay, fine." in "totally unacceptable Yes, ok")."""
+    alone = len(part) - len(reference[linked])
+    return abs(alone - len(reference[omitted])) < abs(alone)
+
+
+def _cut_into(reference: Document, hypothesis: Document, ref_ids: Sequence[int], j: int) -> tuple[Sentence, ...]:
+    sentences = replace(reference, sentences=tuple(reference.sentences[i] for i in ref_ids))
+    return guided_split(sentences, replace(hypothesis, sentences=(hypothesis.sentences[j],)), _WHOLE)[0].sentences
 
 
 def _boundary_odds(ref_words: list[list[int]], ids: np.ndarray, vocabulary: int) -> tuple[np.ndarray, np.ndarray]:

@@ -179,3 +179,25 @@ def test_cutting_merged_sentences_aligns_real_mt_closer_to_the_gold():
         assert after >= before - 0.005, (source, before, after)
         gains.append(after - before)
     assert sum(gains) > 0.03, gains
+
+
+def test_a_sentence_that_ran_two_lines_together_is_cut_for_the_sentence_beside_it_left_out():
+    from mtqe.pipeline import align_documents
+
+    reference = (
+        "I have used this shop many times, and today I had the worst experience. Totally unacceptable. "
+        "Okay, fine. But you need to remind the restaurant and the delivery person. "
+        "I want to know the exact delivery time.\n"
+    )
+    hypothesis = (  # the MT's lines lost their full stops: "Okay, fine." is inside the first sentence
+        "Used this shop many times, today is the worst experience. totally unacceptable Yes, ok\n"
+        "But also remind restaurants and riders. I would like to know the exact delivery time.\n"
+    )
+    ref = segment_document(SourceText("ref.txt", reference, "", "utf-8"))
+    hyp = segment_document(SourceText("hyp.txt", hypothesis, "", "utf-8"))
+    first = align_sentences(ref.texts, hyp.texts)
+    assert any(link.ref_ids == (2,) and not link.hyp_ids for link in first)  # "Okay, fine." omitted at first
+    split, links, _ = align_documents(ref, hyp)
+    assert split.texts[:3] == ["Used this shop many times, today is the worst experience.", "totally unacceptable",
+                               "Yes, ok"]  # fmt: skip
+    assert [(link.ref_ids, link.hyp_ids) for link in links] == [((i,), (i,)) for i in range(5)]
