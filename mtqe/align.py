@@ -33,11 +33,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy import sparse
 
-from mtqe.errors import PairsError
 from mtqe.model import Link, freeze
 
 MATCH_TYPES: tuple[tuple[int, int], ...] = (
@@ -111,13 +109,6 @@ def align_sentences(
         width *= 2
 
 
-def pair_lines(ref_count: int, hyp_count: int) -> list[Link]:
-    """The one-to-one links of line-aligned files of equal length."""
-    if ref_count != hyp_count:
-        raise PairsError(f"{ref_count} reference lines but {hyp_count} hypothesis lines")
-    return [Link((i,), (i,)) for i in range(ref_count)]
-
-
 # --- features ---------------------------------------------------------------
 
 
@@ -136,7 +127,7 @@ class Vectors(NamedTuple):
 
     ref: sparse.csr_matrix
     hyp: sparse.csr_matrix
-    vocabulary: pd.Index  # the features, sorted: column k is the k-th
+    vocabulary: dict[str, int]  # each feature's column, in sorted order of the features
     idf: np.ndarray  # each column's weight
 
 
@@ -145,8 +136,8 @@ def vectorize(ref: Sequence[str], hyp: Sequence[str]) -> Vectors:
     words, occurrences, texts = _words(list(ref) + list(hyp))
     features = [_word_features(word) for word in words]
     names = [name for word_features in features for name in word_features]
-    codes, uniques = pd.factorize(pd.Series(names, dtype=object), sort=True)  # sorted: column k is the k-th name
-    vocabulary = pd.Index(uniques)
+    vocabulary = {name: k for k, name in enumerate(sorted(set(names)))}  # sorted: column k is the k-th name
+    codes = np.fromiter(map(vocabulary.__getitem__, names), dtype=np.int64, count=len(names))
     counts = _counts(codes, [len(f) for f in features], occurrences, texts, len(ref) + len(hyp), len(vocabulary))
     document_frequency = np.bincount(counts.indices, minlength=len(vocabulary))  # sentences with each feature
     idf = np.array([math.log((1 + counts.shape[0]) / (1 + df)) + 1.0 for df in document_frequency.tolist()])
@@ -160,7 +151,8 @@ def with_parts(vectors: Vectors, parts: Mapping[int, Sequence[str]]) -> Vectors:
     texts = [text for j in sorted(parts) for text in parts[j]]
     words, occurrences, owners = _words(texts)
     features = [_word_features(word) for word in words]
-    codes = vectors.vocabulary.get_indexer([name for word_features in features for name in word_features])
+    names = [name for word_features in features for name in word_features]
+    codes = np.fromiter((vectors.vocabulary.get(name, -1) for name in names), dtype=np.int64, count=len(names))
     counts = _counts(codes, [len(f) for f in features], occurrences, owners, len(texts), len(vectors.vocabulary))
     added = counts.multiply(vectors.idf[np.newaxis, :]).tocsr()
     order, first = [], vectors.hyp.shape[0]
@@ -176,10 +168,11 @@ def with_parts(vectors: Vectors, parts: Mapping[int, Sequence[str]]) -> Vectors:
 def _words(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
     """The distinct lower-cased words of ``texts``, and each occurrence's word (its index) and text."""
     found = [_WORD.findall(text.lower()) for text in texts]
-    flat = pd.Series([word for text_words in found for word in text_words], dtype=object)
-    occurrences, words = pd.factorize(flat)
+    index: dict[str, int] = {}  # each distinct word's number, in order of first appearance
+    flat = [index.setdefault(word, len(index)) for text_words in found for word in text_words]
+    occurrences = np.asarray(flat, dtype=np.int64)
     owners = np.repeat(np.arange(len(texts)), [len(text_words) for text_words in found])
-    return list(words), occurrences, owners
+    return list(index), occurrences, owners
 
 
 def _counts(codes: np.ndarray, sizes: list[int], occurrences: np.ndarray, owners: np.ndarray, rows: int,

@@ -9,11 +9,14 @@ sentences is taken only when strictly cheaper.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from numba import njit
+
+from mtqe.kernel import kernel
 
 
-@njit(cache=True)
+@kernel
 def band_search(lo, hi, prefix, base, ref_cum, hyp_cum, ref_norms, hyp_norms, ref_longest, hyp_longest,
                 types, penalty, merge, skip, length, smoothing, scale):  # fmt: skip
     """Cost and link type (index into ``types``; the last is an addition) of the cheapest path to each cell.
@@ -55,11 +58,11 @@ def band_search(lo, hi, prefix, base, ref_cum, hyp_cum, ref_norms, hyp_norms, re
                         end = min(max(j - base[r], 0), width)
                         begin = min(max(j - dh - base[r], 0), width)
                         numerator = numerator + (prefix[r, end] - prefix[r, begin])
-                    denominator = np.sqrt(ref_norms[dr, i] * hyp_norms[dh, j])
+                    denominator = math.sqrt(ref_norms[dr, i] * hyp_norms[dh, j])
                     similarity = numerator / denominator if denominator > 0 else 0.0
                     ref_chars = ref_cum[i] - ref_cum[i - dr]
                     hyp_chars = hyp_cum[j] - hyp_cum[j - dh]
-                    mismatch = abs(np.log((hyp_chars + smoothing) / (expected * ref_chars + smoothing)))
+                    mismatch = abs(math.log((hyp_chars + smoothing) / (expected * ref_chars + smoothing)))
                     merged_in = ref_chars - ref_longest[dr, i] + hyp_chars - hyp_longest[dh, j]
                     link = (1.0 - similarity + penalty[t] + length * mismatch) * (ref_chars + hyp_chars)
                     step = np.rint(scale * (link + merge[t] * merged_in))

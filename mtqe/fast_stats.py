@@ -16,10 +16,10 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-from numba import njit
 from rapidfuzz.distance import Levenshtein
 
 from mtqe.fast_ter import ter_edits
+from mtqe.kernel import compile_from_now, kernel
 
 # --- text processing, batched -------------------------------------------------
 
@@ -99,7 +99,7 @@ def _code_points(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 # --- compiled counting ---------------------------------------------------------
 
 
-@njit(cache=True)
+@kernel
 def _packed(symbols, max_order, bits, out) -> None:
     """out[k] = symbols[k : k + max_order] packed, first symbol most significant, 0 past the end."""
     n = len(symbols)
@@ -110,7 +110,7 @@ def _packed(symbols, max_order, bits, out) -> None:
         out[k] = key
 
 
-@njit(cache=True)
+@kernel
 def _matches(a, b, shift, mask) -> int:
     """Sum over distinct n-grams of min(count in a, count in b).
 
@@ -142,7 +142,7 @@ def _matches(a, b, shift, mask) -> int:
     return total
 
 
-@njit(cache=True)
+@kernel
 def _ngram_stats(ids, offsets, max_order, bits, out) -> None:
     """Per pair and order n: hyp n-grams, ref n-grams, clipped matches (out[p, 3(n-1) : 3n]).
 
@@ -177,7 +177,14 @@ def _ngram_stats(ids, offsets, max_order, bits, out) -> None:
                 out[p, 3 * (n - 1) + 2] = 0
 
 
-@njit(cache=True)
+def _ter_work(ids: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> int:
+    """TER's search costs about (hypothesis words) x (reference words) per shift tried, a few dozen
+    times an n-gram count's cost per word."""
+    lengths = np.diff(offsets)
+    return 30 * int((lengths[0::2] * lengths[1::2]).sum())
+
+
+@kernel(work=_ter_work)
 def _ter_batch(ids, offsets, out) -> None:
     for p in range((len(offsets) - 1) // 2):
         out[p] = ter_edits(ids[offsets[2 * p] : offsets[2 * p + 1]], ids[offsets[2 * p + 1] : offsets[2 * p + 2]])
@@ -294,6 +301,7 @@ def error_rate_stats(hyps: Sequence[str], refs: Sequence[str], *, words: bool) -
 
 def warm_up() -> None:
     """Compile (or load from numba's cache) every kernel, e.g. before forking workers."""
+    compile_from_now()
     bleu_stats(["a b"], ["a c"])
     chrf_stats(["a b"], ["a c"], 2)
     ter_stats(["a b"], ["b a"])

@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from mtqe.kernel import kernel
 
 _MAX_SHIFT_SIZE = 10
 _MAX_SHIFT_DIST = 50
@@ -25,7 +26,7 @@ _INF = 10**16
 _NOP, _SUB, _INS, _DEL, _UNDEF = 0, 1, 2, 3, 4
 
 
-@njit(cache=True)
+@kernel
 def _beam(n_h: int, n_r: int) -> tuple[float, int]:
     ratio = n_r / n_h if n_h > 0 else 1.0
     if ratio / 2 > _BEAM_WIDTH:
@@ -33,7 +34,7 @@ def _beam(n_h: int, n_r: int) -> tuple[float, int]:
     return ratio, _BEAM_WIDTH
 
 
-@njit(cache=True)
+@kernel
 def _fill(words_h, words_r, cost, ops, first_row, ratio, beam) -> None:
     """Rows first_row..n_h of the banded edit distance matrix (row first_row - 1 must be filled)."""
     n_h, n_r = len(words_h), len(words_r)
@@ -68,14 +69,14 @@ def _fill(words_h, words_r, cost, ops, first_row, ratio, beam) -> None:
                 ops[i, j] = _INS
 
 
-@njit(cache=True)
+@kernel
 def _first_row(cost, ops, n_r) -> None:
     for j in range(n_r + 1):
         cost[0, j] = j
         ops[0, j] = _INS
 
 
-@njit(cache=True)
+@kernel
 def _alignment(ops, n_h, n_r, align, hyp_err, ref_err) -> bool:
     """Follow the trace back; fill align (reference -> hypothesis position) and error prefix sums."""
     steps = np.empty(n_h + n_r, dtype=np.int8)
@@ -116,7 +117,7 @@ def _alignment(ops, n_h, n_r, align, hyp_err, ref_err) -> bool:
     return True
 
 
-@njit(cache=True)
+@kernel
 def _shift_into(words, start, length, target, out) -> None:
     n = len(words)
     k = 0
@@ -132,7 +133,7 @@ def _shift_into(words, start, length, target, out) -> None:
             k += 1
 
 
-@njit(cache=True)
+@kernel
 def ter_edits(words_h: np.ndarray, words_r: np.ndarray) -> int:
     """Number of TER edits (shifts plus edit distance) of a hypothesis against one reference; -1 on failure."""
     n_h, n_r = len(words_h), len(words_r)

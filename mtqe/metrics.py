@@ -173,7 +173,8 @@ CHUNK_PAIRS = 2000
 class PairScorer:
     """Scores batches of pairs, in ``workers`` processes when a batch is large (same numbers either way).
 
-    Use as a context manager so that the worker processes are started once for many batches.
+    Use as a context manager so that the worker processes, started at the first large batch, serve
+    every later one.
     """
 
     def __init__(self, language: str = "en", workers: int = 1) -> None:
@@ -182,11 +183,6 @@ class PairScorer:
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> PairScorer:
-        if self.workers > 1:
-            from mtqe import fast_stats
-
-            fast_stats.warm_up()  # compile once, before the workers fork
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -205,8 +201,13 @@ class PairScorer:
         """:meth:`score`, and the n-grams missed and added (:class:`mtqe.analysis.NgramTally`), counted in the
         same worker processes."""
         _check_lengths(hyps, refs)
-        if self._pool is None or len(hyps) < PARALLEL_MIN_PAIRS:
+        if self.workers <= 1 or len(hyps) < PARALLEL_MIN_PAIRS:
             return _score_chunk(list(hyps), list(refs), self.language, tally)
+        if self._pool is None:
+            from mtqe import fast_stats
+
+            fast_stats.warm_up()  # compile once, before the workers fork
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         size = min(CHUNK_PAIRS, -(-len(hyps) // (2 * self.workers)))  # at least two chunks a worker
         bounds = range(0, len(hyps), size)
         parts = list(

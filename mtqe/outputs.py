@@ -156,9 +156,6 @@ class SegmentFiles:
 
     def __init__(self, outputs: OutputSet, system: str) -> None:
         self.system = system
-        from mtqe.report.csv import spreadsheet_safe
-
-        self._safe = spreadsheet_safe
         self._csv = outputs.open("segments.csv")
         self._lines = outputs.scratch()
         self._count = 0
@@ -166,11 +163,8 @@ class SegmentFiles:
         self._worst: list[tuple[float, int, dict[str, Any]]] = []  # a heap of the lowest chrF
 
     def __call__(self, start: int, refs: list[str], hyps: list[str], scores: np.ndarray) -> None:
-        import pandas as pd
+        from mtqe.report.csv import csv_row, write_rows
 
-        from mtqe.report.csv import CSV_COLUMNS
-
-        safe = self._safe
         rows = []
         for k, (ref, hyp, row) in enumerate(zip(refs, hyps, scores.tolist(), strict=True)):
             index = start + k
@@ -178,11 +172,9 @@ class SegmentFiles:
             entry = segment_record("match", [index], [index], ref, hyp, values)
             self._keep({**entry, "index": index})
             self._lines.write(json.dumps(entry, ensure_ascii=False, allow_nan=False) + "\n")
-            rows.append({"system": safe(self.system), "segment": index, "kind": "match", "ref_ids": str(index),
-                         "hyp_ids": str(index), "confidence": entry["confidence"], "uncertain": entry["uncertain"],
-                         "ref": safe(ref), "hyp": safe(hyp), **values})  # fmt: skip
-        frame = pd.DataFrame(rows, columns=CSV_COLUMNS)  # as the in-memory writer formats them
-        frame.to_csv(self._csv, index=False, header=self._count == 0, lineterminator="\n")
+            rows.append(csv_row(self.system, index, "match", (index,), (index,), entry["confidence"],
+                                entry["uncertain"], ref, hyp, values))  # fmt: skip
+        write_rows(self._csv, rows, header=self._count == 0)  # as the in-memory writer writes them
         self._count += len(refs)
 
     def _keep(self, entry: dict[str, Any]) -> None:

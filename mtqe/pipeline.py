@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from mtqe.align import align_sentences, pair_lines, vectorize, with_parts
 from mtqe.engine import Engine, MemoryEngine, PairChunk, summarize
 from mtqe.errors import InputError
 from mtqe.model import (
@@ -27,7 +26,6 @@ from mtqe.model import (
     SystemResult,
 )
 from mtqe.pairing import unit_of_links
-from mtqe.resplit import merged_note, split_if_needed, split_merged
 from mtqe.stats import approximate_randomization, paired_bootstrap
 
 
@@ -67,7 +65,9 @@ def align_documents(reference: Document, hypothesis: Document) -> tuple[Document
     """Align a hypothesis to its reference: the hypothesis as aligned (cut by :mod:`mtqe.resplit` if its
     sentences could not be split, and where one of them translates several reference sentences), its links
     with their confidence (:mod:`mtqe.confidence`), and notes."""
+    from mtqe.align import align_sentences, vectorize, with_parts  # scipy.sparse: imported to align, not to pair
     from mtqe.confidence import rate_links
+    from mtqe.resplit import merged_note, split_if_needed, split_merged
 
     hypothesis, notes = split_if_needed(reference, hypothesis)
     vectors = vectorize(reference.texts, hypothesis.texts) if reference.texts and hypothesis.texts else None
@@ -89,7 +89,7 @@ def paired_lines(reference: Document, hypothesis: Document) -> list[Link]:
             f"has {hyp_count} lines but the reference {reference.path} has {ref_count}; "
             "--aligned needs the same number of lines",
         )
-    return pair_lines(ref_count, hyp_count)
+    return [Link((i,), (i,)) for i in range(ref_count)]
 
 
 def score_system(

@@ -48,8 +48,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from numba import njit
 
+from mtqe.kernel import kernel
 from mtqe.model import Document, Link, Sentence
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
@@ -237,7 +237,7 @@ def _cut(hypothesis: Document, tokens: list[list[tuple[int, str, bool]]], cuts: 
     return replace(hypothesis, sentences=tuple(sentences)), made
 
 
-@njit(cache=True)
+@kernel
 def _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, ref_lengths, vocabulary, ratio,
             costs, width, opener, closer):  # fmt: skip
     """Word positions where a piece starts, and whether the best path touched the band's edge."""
@@ -340,7 +340,7 @@ def _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, 
     return np.array(cuts, np.int64), touched
 
 
-@njit(cache=True)
+@kernel
 def _edge_counts(ids, ends, first, last, words, front, back_end):
     """For every span of two words or more: how many of its first two words are among its sentence's first
     three (``front`` at its start) and of its last two among the last three (``back_end`` at its end)."""
@@ -353,7 +353,7 @@ def _edge_counts(ids, ends, first, last, words, front, back_end):
                 back_end[w] += 1.0
 
 
-@njit(cache=True)
+@kernel
 def _among(word, candidates):
     if word < 0:
         return False

@@ -16,6 +16,19 @@ SEED_REF = ROOT / "seeds" / "002_27e87b73d9c2024c.txt"
 SEED_HYP = ROOT / "seeds" / "000_47139297fadea2d9.txt"
 
 
+@pytest.fixture(autouse=True)
+def _compiled_kernels_in_differential_tests(request):
+    """A differential test checks the compiled kernels (with numba's bounds checks in CI's second run), so
+    its kernels run compiled however small the input; elsewhere they run as a real run would."""
+    if request.node.get_closest_marker("differential") is None:
+        yield
+        return
+    from mtqe.kernel import compiled_only
+
+    with compiled_only():
+        yield
+
+
 @pytest.fixture(scope="session")
 def gold() -> dict:
     """The hand-made sentence alignment of the seed pair (a copy of ../shared/gold)."""

@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from mtqe.align import AlignParams, align_sentences, pair_lines
+from mtqe.align import AlignParams, align_sentences
 from mtqe.model import Link, LinkKind, SourceText
 from mtqe.segment import segment_document
 from tests import tedpairs
@@ -115,12 +115,6 @@ def test_band_widens_until_the_result_equals_the_full_search(ted):
     assert links == align_sentences(ref, hyp, full)
     omitted = [i for link in links if link.kind is LinkKind.OMISSION for i in link.ref_ids]
     assert len(set(omitted) & set(range(150, 230))) >= 70
-
-
-def test_pair_lines_refuses_different_lengths():
-    assert pair_lines(2, 2) == [Link((0,), (0,)), Link((1,), (1,))]
-    with pytest.raises(ValueError, match="3 reference lines but 2 hypothesis lines"):
-        pair_lines(3, 2)
 
 
 def test_a_loose_translation_of_a_short_sentence_is_a_link_not_an_omission_and_an_addition():

@@ -16,11 +16,11 @@ import numba
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from numba.core.dispatcher import Dispatcher
 from sacrebleu.metrics.lib_ter import translation_edit_rate
 
 from mtqe import fast_stats
 from mtqe.fast_ter import edits
+from mtqe.kernel import Kernel
 from tests.fuzz_kernels import generate, mismatches
 
 pytestmark = pytest.mark.differential
@@ -100,12 +100,12 @@ def test_fuzzed_pairs():
     assert mismatches([h for h, _ in pairs], [r for _, r in pairs]) == []
 
 
-def compiled_kernels() -> dict[str, Dispatcher]:
+def compiled_kernels() -> dict[str, Kernel]:
     """Every numba-compiled function in the mtqe package."""
     package = Path(importlib.import_module("mtqe").__file__).parent
     kernels = {}
     for path in sorted(package.rglob("*.py")):
-        if "numba" not in path.read_text(encoding="utf-8"):
+        if "@kernel" not in path.read_text(encoding="utf-8"):
             continue
         name = ".".join(("mtqe", *path.relative_to(package).with_suffix("").parts))
         module = importlib.import_module(name)
@@ -113,7 +113,7 @@ def compiled_kernels() -> dict[str, Dispatcher]:
             {
                 f"{name}.{attr}": value
                 for attr, value in vars(module).items()
-                if isinstance(value, Dispatcher) and value.py_func.__module__ == name  # defined here, not imported
+                if isinstance(value, Kernel) and value.py_func.__module__ == name  # defined here, not imported
             }
         )
     return kernels
@@ -142,5 +142,82 @@ def test_every_compiled_kernel_is_exercised_by_this_file():
     align_sentences(ref.texts, split.texts)  # and the aligner's
     kernels = compiled_kernels()
     assert "mtqe.fast_ter.ter_edits" in kernels
-    untouched = sorted(name for name, kernel in kernels.items() if not kernel.signatures)
+    untouched = sorted(name for name, kernel in kernels.items() if not kernel.compiled.signatures)
     assert not untouched, f"compiled kernels no differential test reaches: {untouched}; add them to tests/"
+
+
+# --- plain Python and compiled: the same numbers ------------------------------------------------------
+
+
+def both_ways(function):
+    """``function()`` with every kernel as plain Python, and again compiled (mtqe.kernel)."""
+    from mtqe.kernel import compiled_only, python_only
+
+    with python_only():
+        plain = function()
+    with compiled_only():
+        compiled = function()
+    return plain, compiled
+
+
+def test_the_statistics_kernels_give_the_same_counts_as_plain_python_and_compiled(ted):
+    pairs = [*MOVED_REPEATED_WORD, *generate(11, 60, ted[0][:200])]
+    hyps, refs = [h for h, _ in pairs], [r for _, r in pairs]
+
+    def counts():
+        bleu, chrf, ter = fast_stats.bleu_stats, fast_stats.chrf_stats, fast_stats.ter_stats
+        return [bleu(hyps, refs), chrf(hyps, refs, 2), ter(hyps, refs)]
+
+    plain, compiled = both_ways(counts)
+    for (plain_stats, plain_ok), (compiled_stats, compiled_ok) in zip(plain, compiled, strict=True):
+        assert plain_stats.tolist() == compiled_stats.tolist()
+        assert plain_ok.tolist() == compiled_ok.tolist()
+
+
+@pytest.mark.parametrize("case", ["seeds", "lowercased", "chinese"])
+def test_a_whole_evaluation_writes_the_same_results_as_plain_python_and_compiled(case):
+    """Alignment, the guided split of unsplittable text, the cut of merged sentences and every score, on the
+    sample pair (mojibake, curly quotes), a lower-cased unpunctuated TED document and Chinese without spaces."""
+    import json
+
+    from tests import docpairs
+    from tests.conftest import SEED_HYP, SEED_REF
+    from tests.helpers import results_of
+    from tests.test_cjk import pair as chinese_pair
+
+    if case == "seeds":
+        ref, hyp = SEED_REF.read_text(encoding="utf-8"), SEED_HYP.read_text(encoding="utf-8")
+    elif case == "lowercased":
+        made = docpairs.make_pair("ted", 5, size=24, edits=docpairs.Edits(lowercase=True))
+        ref, hyp = made.ref_text, made.hyp_text
+    else:
+        _, _, ref, hyp, _ = chinese_pair()
+    plain, compiled = both_ways(lambda: json.dumps(results_of(ref, hyp), sort_keys=True))
+    assert plain == compiled
+    assert json.loads(compiled)["systems"][0]["segments"]
+
+
+def test_a_small_run_imports_no_numba_and_a_large_one_compiles(tmp_path):
+    """The policy of mtqe.kernel, in a fresh process: two lines stay plain Python (numba costs most of a
+    small run's time), the TED test set is compiled."""
+    import subprocess
+    import sys
+
+    (tmp_path / "r.txt").write_text("The cat sat on the mat.\nIt was warm.\n", encoding="utf-8")
+    (tmp_path / "h.txt").write_text("The cat sat on a mat.\nIt was hot.\n", encoding="utf-8")
+    script = (
+        "import sys\nfrom mtqe.cli import main\nimport mtqe.kernel as kernel\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, 'numba' in sys.modules, kernel._state['compiled'])\n"
+    )
+    ted = Path(__file__).parent / "data" / "ted"
+    runs = {
+        "small": ["evaluate", "r.txt", "h.txt", "-o", "small", "-q"],
+        "large": ["evaluate", "--aligned", str(ted / "reference.en"), str(ted / "system.en"), "-o", "large", "-q"],
+    }
+    seen = {}
+    for name, argv in runs.items():
+        done = subprocess.run([sys.executable, "-c", script, *argv], cwd=tmp_path, capture_output=True, text=True,
+                              check=False)  # fmt: skip
+        seen[name] = done.stdout.split()
+    assert seen == {"small": ["0", "False", "False"], "large": ["0", "True", "True"]}
