@@ -237,3 +237,35 @@ def test_summary_lines_never_start_a_ci_workflow_command():
     results = synthetic_results(3)
     results["systems"][0]["name"] = "::error file=x::pwned"
     assert not any(line.startswith("::") for line in render_summary(results).splitlines())
+
+
+def test_the_compiled_template_cache_never_changes_the_page(hostile_evaluation, hostile_page, tmp_path, monkeypatch):
+    """Cold, warm, corrupted or unwritable, Jinja2's bytecode cache gives the same report."""
+    from mtqe.report import html
+
+    results = evaluation_to_dict(hostile_evaluation)
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    monkeypatch.setattr(html, "_template_cache", lambda: html._TemplateCache(str(cache_dir)))
+    pages = [render_html(results), render_html(results)]  # compiled and stored, then loaded
+    [stored] = list(cache_dir.iterdir())
+    stored.write_bytes(stored.read_bytes()[:40])  # cut short, as a full disk or a killed run might leave it
+    pages.append(render_html(results))
+    cache_dir.chmod(0o500)  # read-only: nothing can be stored
+    try:
+        pages.append(render_html(results))
+    finally:
+        cache_dir.chmod(0o700)
+    assert pages == [hostile_page] * 4
+
+
+def test_csv_cells_read_back_as_the_segments_values(hostile_evaluation):
+    frame = pd.read_csv(io.StringIO(render_csv(hostile_evaluation)), keep_default_na=False,
+                        dtype={"ref_ids": str, "hyp_ids": str})  # fmt: skip
+    for row, segment in zip(frame.to_dict("records"), hostile_evaluation.systems[0].segments, strict=True):
+        assert [row[m] for m in METRICS] == [getattr(segment.scores, m) for m in METRICS]
+        confidence = segment.link.confidence
+        assert row["confidence"] == ("" if confidence is None else round(confidence, 4))
+        assert row["uncertain"] == segment.link.uncertain
+        assert (row["ref_ids"], row["hyp_ids"]) == tuple(" ".join(map(str, ids)) for ids in
+                                                         (segment.link.ref_ids, segment.link.hyp_ids))  # fmt: skip

@@ -13,15 +13,19 @@ template, or set with ``textContent`` by the script.
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import hashlib
 import json
+import pickle
 import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import numpy as np
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS
@@ -122,9 +126,32 @@ def embed_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).translate(_JSON_ESCAPES)
 
 
+class _TemplateCache(FileSystemBytecodeCache):
+    """Jinja2's compiled templates, kept in its per-user temporary folder (checked against the template's
+    source, so an edited or upgraded template is compiled again): compiling the report's template takes
+    longer than rendering a small report. A cache that cannot be read or written is only not used."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError):  # a cut-short file
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@functools.cache
+def _template_cache() -> BytecodeCache | None:
+    try:
+        return _TemplateCache()
+    except (OSError, RuntimeError):  # no safe temporary folder of this user's
+        return None
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("mtqe.report", "templates"),
+        bytecode_cache=_template_cache(),
         autoescape=True,  # every piece of document text is escaped
         undefined=StrictUndefined,
         trim_blocks=True,
