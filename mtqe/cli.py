@@ -103,9 +103,11 @@ def evaluate_command(
                            help="With --engine dask: a Parquet or JSON Lines file of pairs (columns ref, hyp).")
                            ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    timings: Annotated[bool, typer.Option("--timings", help="Print the time of each stage on stderr.")] = False,
 ) -> int:  # fmt: skip
     """Align each hypothesis to the reference, score every sentence pair and the corpus, write reports."""
     from mtqe.outputs import write_outputs
+    from mtqe.timing import recording
 
     dask = engine is EngineName.DASK or (input_table is not None and engine is None)
     if engine is EngineName.MEMORY and stream:
@@ -129,9 +131,12 @@ def evaluate_command(
     name = engine if engine is EngineName.MEMORY else _engine_name(dask, aligned, stream, hypotheses or [], reference)
     if dask and input_table is None and not (aligned and hypotheses and len(hypotheses) == 1):
         raise SettingsError("the Dask engine scores line-aligned pairs: give --aligned REFERENCE HYPOTHESIS or --input")
-    written = write_outputs(
-        output_dir, name, settings, workers, reference, hypotheses or [], input_table, scheduler, quiet, _notes
-    )
+    with recording() as recorded:
+        written = write_outputs(
+            output_dir, name, settings, workers, reference, hypotheses or [], input_table, scheduler, quiet, _notes
+        )
+    if timings:
+        _err(f"timings: {recorded.line()}")
     if not quiet:
         _out(written.summary, nl=False)
         _out(f"\nwrote {', '.join(str(path) for path in written.paths)}{written.how}")

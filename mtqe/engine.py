@@ -21,6 +21,7 @@ import numpy as np
 
 from mtqe.model import METRICS, CorpusScore, EngineName, Settings, freeze
 from mtqe.pairstats import STORED, WIDTHS, PairStats
+from mtqe.timing import stage
 
 PairChunk = tuple[list[str], list[str]]  # (references, hypotheses) of consecutive pairs
 SegmentSink = Callable[[int, list[str], list[str], np.ndarray], None]  # (first index, refs, hyps, scores)
@@ -74,7 +75,8 @@ class LocalEngine:
         tally = NgramTally()
         with PairScorer(settings.language, self.workers) as scorer:
             for refs, hyps in source.chunks():
-                stats, scores, chunk_tally = scorer.score_and_tally(hyps, refs)
+                with stage("score"):
+                    stats, scores, chunk_tally = scorer.score_and_tally(hyps, refs)
                 tally.merge(chunk_tally)  # type: ignore[arg-type]
                 start = tables.count
                 tables.add(stats, scores, reference_lengths(refs))
@@ -190,5 +192,8 @@ def summarize(scored: Scored, settings: Settings) -> Summary:
     from mtqe.metrics import make_metrics
 
     metrics = make_metrics(settings.language)
-    analysis = {"by_length": by_length(scored.ref_lengths, scored.stats, metrics), "ngrams": scored.ngrams}
-    return Summary(corpus_scores(scored.stats, settings), analysis, scored.notes)
+    with stage("analyses"):
+        analysis = {"by_length": by_length(scored.ref_lengths, scored.stats, metrics), "ngrams": scored.ngrams}
+    with stage("bootstrap"):
+        corpus = corpus_scores(scored.stats, settings)
+    return Summary(corpus, analysis, scored.notes)

@@ -247,5 +247,8 @@ def _score_chunk(
     for column, name in enumerate(METRICS):
         scores[:, column] = [metrics[name].sentence_score(row) for row in stats[name]]
     if ngrams is not None:
-        ngrams.add(refs, hyps)
+        from mtqe.timing import stage
+
+        with stage("analyses"):
+            ngrams.add(refs, hyps)
     return stats, scores, ngrams

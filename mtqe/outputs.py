@@ -29,6 +29,7 @@ from mtqe.errors import OutputError
 from mtqe.model import METRICS, EngineName, Settings
 from mtqe.pairstats import PairStats
 from mtqe.schema import LazyList, Results, segment_record, write_json
+from mtqe.timing import stage
 from mtqe.writing import file_mode
 
 SAMPLE = 1000  # links of each kind (first, worst by chrF) a streamed run keeps for the HTML report
@@ -166,15 +167,17 @@ class SegmentFiles:
         from mtqe.report.csv import csv_row, write_rows
 
         rows = []
-        for k, (ref, hyp, row) in enumerate(zip(refs, hyps, scores.tolist(), strict=True)):
-            index = start + k
-            values = dict(zip(METRICS, row, strict=True))
-            entry = segment_record("match", [index], [index], ref, hyp, values)
-            self._keep({**entry, "index": index})
-            self._lines.write(json.dumps(entry, ensure_ascii=False, allow_nan=False) + "\n")
-            rows.append(csv_row(self.system, index, "match", (index,), (index,), entry["confidence"],
-                                entry["uncertain"], ref, hyp, values))  # fmt: skip
-        write_rows(self._csv, rows, header=self._count == 0)  # as the in-memory writer writes them
+        with stage("json"):  # the links' records, for results.json and the report's sample; their CSV rows
+            for k, (ref, hyp, row) in enumerate(zip(refs, hyps, scores.tolist(), strict=True)):
+                index = start + k
+                values = dict(zip(METRICS, row, strict=True))
+                entry = segment_record("match", [index], [index], ref, hyp, values)
+                self._keep({**entry, "index": index})
+                self._lines.write(json.dumps(entry, ensure_ascii=False, allow_nan=False) + "\n")
+                rows.append(csv_row(self.system, index, "match", (index,), (index,), entry["confidence"],
+                                    entry["uncertain"], ref, hyp, values))  # fmt: skip
+        with stage("csv"):
+            write_rows(self._csv, rows, header=self._count == 0)  # as the in-memory writer writes them
         self._count += len(refs)
 
     def _keep(self, entry: dict[str, Any]) -> None:
@@ -244,9 +247,12 @@ def write_outputs(
             from mtqe.report.csv import render_csv
 
             assert result.evaluation is not None
-            outputs.write_text("report.html", render_html(result.results))
-            outputs.write_text("results.json", render_json(result.results))
-            outputs.write_text("segments.csv", render_csv(result.evaluation))
+            with stage("html"):
+                outputs.write_text("report.html", render_html(result.results))
+            with stage("json"):
+                outputs.write_text("results.json", render_json(result.results))
+            with stage("csv"):
+                outputs.write_text("segments.csv", render_csv(result.evaluation))
         else:
             if engine_name is EngineName.STREAM:
                 assert reference is not None
@@ -255,7 +261,8 @@ def write_outputs(
                 sink = SegmentFiles(outputs, system_names([str(hypotheses[0])])[0])
                 with _progress(quiet, "scoring pairs") as advance:
                     result = run_evaluation(reference, hypotheses, settings, StreamEngine(workers), advance(sink))
-                sink.write_results(outputs, result.results)
+                with stage("json"):
+                    sink.write_results(outputs, result.results)
                 sample, how = sink.sample(), " (streamed)"
             else:
                 from mtqe.dask_engine import DaskEngine
@@ -266,15 +273,20 @@ def write_outputs(
                 else:
                     assert reference is not None
                     result = run_evaluation(reference, hypotheses, settings, engine)
-                outputs.write_text("results.json", render_json(result.results))
+                with stage("json"):
+                    outputs.write_text("results.json", render_json(result.results))
                 sample, how = list(result.sample), " (Dask)"
             _tell(result.results, notes, quiet)
             assert result.scores is not None and result.ref_lengths is not None
             system = {**result.results["systems"][0], "segments": sample, "segments_total": len(result.scores)}
             shown = {**result.results, "systems": [system]}
-            outputs.write_text("report.html", render_html(shown, overview=Overview(result.scores, result.ref_lengths)))
-        outputs.write_statistics(result.stats)
-        paths = outputs.commit()
+            with stage("html"):
+                outputs.write_text(
+                    "report.html", render_html(shown, overview=Overview(result.scores, result.ref_lengths))
+                )
+        with stage("write"):
+            outputs.write_statistics(result.stats)
+            paths = outputs.commit()
     return Written(render_summary(result.results), paths, how)
 
 

@@ -27,6 +27,7 @@ from mtqe.model import (
 )
 from mtqe.pairing import unit_of_links
 from mtqe.stats import approximate_randomization, paired_bootstrap
+from mtqe.timing import stage
 
 
 def evaluate(
@@ -42,9 +43,11 @@ def evaluate(
         if settings.aligned:
             links = paired_lines(reference, hypothesis)
         else:
-            hypothesis, links, notes = align_documents(reference, hypothesis)
+            with stage("align"):
+                hypothesis, links, notes = align_documents(reference, hypothesis)
         systems.append(score_system(name, reference, hypothesis, links, settings, engine, notes))
-    comparisons = compare_systems(systems, len(reference.sentences), settings)
+    with stage("significance"):
+        comparisons = compare_systems(systems, len(reference.sentences), settings)
     return Evaluation(reference=reference, systems=tuple(systems), settings=settings, comparisons=comparisons)
 
 

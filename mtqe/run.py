@@ -26,6 +26,7 @@ from mtqe.io import TextReader
 from mtqe.model import Document, EngineName, Evaluation, Normalization, RunStats, Settings
 from mtqe.pairstats import PairStats
 from mtqe.schema import Results
+from mtqe.timing import stage
 
 PathLike = str | Path
 
@@ -44,8 +45,10 @@ def read_document(path: PathLike, settings: Settings) -> Document:
     """One whole file, read as :func:`open_reader` reads it, as sentences (or lines, when aligned)."""
     from mtqe.segment import lines_as_sentences, segment_document
 
-    source = open_reader(path, settings).read()
-    return lines_as_sentences(source) if settings.aligned else segment_document(source, settings.language)
+    with stage("read"):
+        source = open_reader(path, settings).read()
+    with stage("segment"):
+        return lines_as_sentences(source) if settings.aligned else segment_document(source, settings.language)
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +84,9 @@ def run_evaluation(
         from mtqe.schema import evaluation_to_dict
 
         stats = tuple(system.stats for system in evaluation.systems if system.stats is not None)
-        return RunResult(evaluation_to_dict(evaluation), stats, evaluation=evaluation)
+        with stage("json"):
+            results = evaluation_to_dict(evaluation)
+        return RunResult(results, stats, evaluation=evaluation)
     if not settings.aligned or len(hypotheses) != 1:
         raise SettingsError(f"the {engine.name.value} engine scores line-aligned pairs: one hypothesis, aligned")
     from mtqe.stream import LinePairs, evaluate_pairs

@@ -22,6 +22,7 @@ from mtqe.io import TextReader
 from mtqe.model import Settings
 from mtqe.pairstats import PairStats
 from mtqe.schema import DocumentRecord, Results, document_record, results_record, system_record
+from mtqe.timing import stage
 
 CHUNK_LINES = 20_000
 
@@ -41,8 +42,9 @@ class LinePairs:
         ref_lines, hyp_lines = _lines(self.reference), _lines(self.hypothesis)
         seen = 0
         while True:
-            refs = list(islice(ref_lines, CHUNK_LINES))
-            hyps = list(islice(hyp_lines, CHUNK_LINES))
+            with stage("read"):
+                refs = list(islice(ref_lines, CHUNK_LINES))
+                hyps = list(islice(hyp_lines, CHUNK_LINES))
             if len(refs) != len(hyps):
                 ref_total = seen + len(refs) + sum(1 for _ in ref_lines)
                 hyp_total = seen + len(hyps) + sum(1 for _ in hyp_lines)
