@@ -56,6 +56,7 @@ class Kernel:
         """The numba dispatcher (machine code from numba's cache when the source is unchanged), whose calls
         of other kernels are compiled calls too."""
         if self._compiled is None:
+            _load_numba()
             from numba import njit
 
             function = self.py_func
@@ -69,6 +70,23 @@ class Kernel:
             clone.__qualname__, clone.__module__ = function.__qualname__, function.__module__
             self._compiled = njit(cache=True)(clone)
         return self._compiled
+
+
+def _load_numba() -> None:
+    """Import numba with its array implementations, skipping their check for a BLAS: numba looks for one by
+    importing scipy.linalg (0.25-0.45 s here) so that ``np.dot`` can compile, and no kernel uses it. Left
+    as numba does it when scipy.linalg is loaded anyway."""
+    import sys
+
+    blas = "scipy.linalg.cython_blas"
+    if "numba.np.arraymath" in sys.modules or blas in sys.modules:
+        return
+    sys.modules[blas] = None  # type: ignore[assignment]  # importing it raises ImportError: numba has no BLAS
+    try:
+        import numba.np.arraymath  # noqa: F401 - loaded now, with the check answered
+    finally:
+        if sys.modules.get(blas, 0) is None:
+            del sys.modules[blas]
 
 
 def kernel(function: Callable[..., Any] | None = None, *, work: Callable[..., int] | None = None) -> Any:

@@ -221,3 +221,15 @@ def test_a_small_run_imports_no_numba_and_a_large_one_compiles(tmp_path):
                               check=False)  # fmt: skip
         seen[name] = done.stdout.split()
     assert seen == {"small": ["0", "False", "False"], "large": ["0", "True", "True"]}
+
+
+def test_loading_the_kernels_skips_numbas_blas_check_and_leaves_scipy_linalg_importable():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom mtqe import fast_stats\nfast_stats.warm_up()\n"
+        "print('scipy.linalg' in sys.modules)\nimport scipy.linalg.cython_blas\nprint(sys.modules['scipy.linalg'] is not None)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
