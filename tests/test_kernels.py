@@ -229,7 +229,8 @@ def test_loading_the_kernels_skips_numbas_blas_check_and_leaves_scipy_linalg_imp
 
     script = (
         "import sys\nfrom mtqe import fast_stats\nfast_stats.warm_up()\n"
-        "print('scipy.linalg' in sys.modules)\nimport scipy.linalg.cython_blas\nprint(sys.modules['scipy.linalg'] is not None)\n"
+        "print('scipy.linalg' in sys.modules)\n"
+        "import scipy.linalg.cython_blas\nprint(sys.modules['scipy.linalg'] is not None)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True"]
