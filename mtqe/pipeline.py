@@ -77,7 +77,7 @@ def align_documents(reference: Document, hypothesis: Document) -> tuple[Document
     links = align_sentences(reference.texts, hypothesis.texts, vectors=vectors)
     split, renumbered, parts = split_merged(reference, hypothesis, links)
     if parts and vectors:  # aligned again, with the parts, near the first alignment
-        hypothesis, notes = split, (*notes, merged_note(hypothesis.path, len(parts)))
+        hypothesis, notes = split, (*notes, merged_note(hypothesis.path, parts))
         vectors = with_parts(vectors, parts)
         links = align_sentences(reference.texts, hypothesis.texts, vectors=vectors, near=renumbered)
     return hypothesis, rate_links(reference.texts, hypothesis.texts, links, vectors), notes

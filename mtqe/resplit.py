@@ -32,8 +32,12 @@ which can still merge them; the split is only where boundaries may be.
 After alignment, a hypothesis sentence that one link matches with several
 reference sentences (MT that merges "A. B. C." into "a, and b; c", or chat
 lines that lost their full stops glued into one sentence) is cut the same way,
-with only that link's reference sentences (:func:`split_merged`), and the
-document aligned again: each reference sentence is then scored against its
+with only that link's reference sentences (:func:`split_merged`); several
+hypothesis sentences of one paragraph that one link matches with several
+reference sentences (boundaries that fall elsewhere: "A B. C." against
+"A. B C.") are joined and cut again the same way. Both cuts learn word weights
+and how often words start and end sentences from the whole reference, not from
+the link's few sentences. The document is then aligned again: each reference sentence is then scored against its
 own part, as mwerSegmenter re-segments MT output for evaluation, and a
 sentence that spans two lines of the source is no longer forced into one link.
 """
@@ -44,7 +48,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -97,22 +101,55 @@ def _key(word: str) -> tuple[str, bool]:
     return _NOT_KEY.sub("", word.lower()), bool(_STOP.search(word))
 
 
+@dataclass(frozen=True)
+class _Learned:
+    """What a split takes from the whole reference, however few of its sentences it cuts for: each word's
+    id, each sentence's word ids and each word's IDF weight."""
+
+    vocabulary: dict[str, int]
+    sentences: list[list[int]]
+    idf: np.ndarray
+
+
+def _learn(reference: Sequence[str]) -> _Learned:
+    vocabulary: dict[str, int] = {}
+    sentences = [[vocabulary.setdefault(key, len(vocabulary)) for _, key, _ in _words(text) if key]
+                 for text in reference]  # fmt: skip
+    frequency = np.bincount([i for ids in sentences for i in set(ids)], minlength=len(vocabulary))
+    return _Learned(vocabulary, sentences, np.log((len(sentences) + 1) / (frequency + 1)) + 0.1)
+
+
+def _punctuated(tokens: list[list[tuple[int, str, bool]]]) -> bool:
+    """Whether text has sentence punctuation inside its sentences (full stops the splitter did not cut at)."""
+    words = sum(len(sentence) for sentence in tokens)
+    inside = sum(stop for sentence in tokens for _, _, stop in sentence[:-1])
+    return inside >= 0.01 * words
+
+
 def guided_split(reference: Document, hypothesis: Document, params: SplitParams | None = None) -> tuple[Document, int]:
     """The hypothesis with its sentences cut where the reference's sentences end; and how many cuts."""
-    params = params or SplitParams()
-    vocabulary: dict[str, int] = {}
-    ref_words = [[vocabulary.setdefault(key, len(vocabulary)) for _, key, _ in _words(s.text) if key]
-                 for s in reference.sentences]  # fmt: skip
     tokens = [_words(s.text) for s in hypothesis.sentences]
+    learned = _learn(reference.texts)
+    return _split(learned, learned.sentences, hypothesis, tokens, params or SplitParams(), _punctuated(tokens))
+
+
+def _split(
+    learned: _Learned,
+    ref_words: list[list[int]],
+    hypothesis: Document,
+    tokens: list[list[tuple[int, str, bool]]],
+    params: SplitParams,
+    punctuated: bool,
+) -> tuple[Document, int]:
+    """:func:`guided_split` of the hypothesis's sentences (their ``tokens``) against reference sentences
+    ``ref_words``, with what was ``learned`` from the whole reference, in ``punctuated`` text or not."""
+    vocabulary = learned.vocabulary
     words = [key for sentence in tokens for _, key, _ in sentence]
-    if not words or not vocabulary:
+    if not words or not any(ref_words):
         return hypothesis, 0
-    ref_sets = [sorted(set(ids)) for ids in ref_words]
     ref_lengths = np.array([len(ids) for ids in ref_words], dtype=np.float64)
-    frequency = np.bincount([i for ids in ref_sets for i in ids], minlength=len(vocabulary))
-    idf = np.log((len(ref_sets) + 1) / (frequency + 1)) + 0.1
     ids = np.array([vocabulary.get(key, -1) if key else -1 for key in words], dtype=np.int64)
-    weights = np.where(ids >= 0, idf[np.maximum(ids, 0)], 0.0)
+    weights = np.where(ids >= 0, learned.idf[np.maximum(ids, 0)], 0.0)
     segment = np.repeat(np.arange(len(tokens)), [len(t) for t in tokens]).astype(np.int64)
     stops = np.zeros(len(words) + 1)  # stops[b]: word b-1 ends a sentence (or its hypothesis sentence)
     ends_of_sentences = np.cumsum([len(t) for t in tokens])
@@ -126,18 +163,18 @@ def guided_split(reference: Document, hypothesis: Document, params: SplitParams 
     pairs = [sorted({a * len(vocabulary) + b for a, b in itertools.pairwise(ids)}) for ids in ref_words]
     pair_ptr = np.cumsum([0, *(len(p) for p in pairs)]).astype(np.int64)
     pair_flat = np.array([key for p in pairs for key in p], dtype=np.int64)
+    ref_sets = [sorted(set(ids)) for ids in ref_words]
     ptr = np.cumsum([0, *(len(ids) for ids in ref_sets)]).astype(np.int64)
     flat = np.array([i for ids in ref_sets for i in ids], dtype=np.int64)
     scale = float(weights[weights > 0].mean()) if (weights > 0).any() else 1.0
     ratio = len(words) / max(ref_lengths.sum(), 1.0)
-    punctuated = stops[1:].sum() - len(tokens) >= 0.01 * len(words)  # full stops inside its sentences
     edge = params.edge if punctuated else params.edge_unpunctuated
     piece = params.piece if punctuated else params.piece_unpunctuated
     boundary = params.boundary if punctuated else params.boundary_unpunctuated
     costs = np.array([params.length, piece, params.stop, edge, params.pair, boundary])
     costs[:4] *= scale
     costs[5] *= scale
-    opener, closer = _boundary_odds(ref_words, ids, len(vocabulary))
+    opener, closer = _boundary_odds(learned.sentences, ids, len(vocabulary))
     width = params.band
     while True:
         cuts, touched = _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, ref_lengths,
@@ -156,20 +193,29 @@ def split_merged(
 ) -> tuple[Document, list[Link], dict[int, tuple[str, ...]]]:
     """The hypothesis with every sentence that translates several reference sentences cut where those
     sentences end (:func:`guided_split` with only them): one that a link matches alone with several, or
-    whose part at either end has room for an omitted reference sentence beside it (:func:`_room`); the
-    links with the hypothesis's sentences numbered as now; and the texts of the parts of each sentence ``j``
-    that was cut (by its old number)."""
+    whose part at either end has room for an omitted reference sentence beside it (:func:`_room`), and the
+    sentences of one paragraph that a link matches with several, joined; the links with the hypothesis's
+    sentences numbered as now; and the texts of the parts of each sentence ``j`` that was cut (by its old
+    number; ``()`` for a sentence joined to the one before it)."""
     parts: dict[int, tuple[Sentence, ...]] = {}
     ref_texts = reference.texts
+    learned = _learn(ref_texts)
+    tokens = [_words(text) for text in hypothesis.texts]
+    cut_into = functools.partial(_cut_into, learned, hypothesis, tokens, _punctuated(tokens))
     for k, link in enumerate(links):
+        if len(link.ref_ids) > 1 and len(link.hyp_ids) > 1 and _one_paragraph(hypothesis, link.hyp_ids):
+            cut = cut_into(link.ref_ids, link.hyp_ids)  # boundaries that moved: "A B. C." against "A. B C."
+            if tuple(part.text for part in cut) != tuple(hypothesis.texts[j] for j in link.hyp_ids):
+                parts.update({link.hyp_ids[0]: cut, **{j: () for j in link.hyp_ids[1:]}})
+            continue
         if len(link.hyp_ids) != 1 or not link.ref_ids:
             continue
         (j,) = link.hyp_ids
         before, after = (_omitted(links[k + step]) if 0 <= k + step < len(links) else None for step in (-1, 1))
-        cut = _cut_into(reference, hypothesis, link.ref_ids, j) if len(link.ref_ids) > 1 else (hypothesis.sentences[j],)
+        cut = cut_into(link.ref_ids, link.hyp_ids) if len(link.ref_ids) > 1 else (hypothesis.sentences[j],)
         wider = _with_room(cut, ref_texts, link.ref_ids, before, after)
         if wider != link.ref_ids:
-            cut = _cut_into(reference, hypothesis, wider, j)
+            cut = cut_into(wider, link.hyp_ids)
         if len(cut) > 1:
             parts[j] = cut
     if not parts:
@@ -179,7 +225,7 @@ def split_merged(
     renumbered = [Link(link.ref_ids, tuple(k for j in link.hyp_ids for k in range(starts[j], starts[j + 1])))
                   for link in links]  # fmt: skip
     sentences = tuple(part for j, sentence in enumerate(hypothesis.sentences) for part in parts.get(j, (sentence,)))
-    texts = {j: tuple(part.text for part in cut) for j, cut in parts.items()}
+    texts = {j: tuple(part.text for part in cut) for j, cut in parts.items()}  # () for one joined to another
     return replace(hypothesis, sentences=sentences), renumbered, texts
 
 
@@ -206,9 +252,23 @@ def _room(part: str, reference: Sequence[str], linked: int, omitted: int) -> boo
     return abs(alone - len(reference[omitted])) < abs(alone)
 
 
-def _cut_into(reference: Document, hypothesis: Document, ref_ids: Sequence[int], j: int) -> tuple[Sentence, ...]:
-    sentences = replace(reference, sentences=tuple(reference.sentences[i] for i in ref_ids))
-    return guided_split(sentences, replace(hypothesis, sentences=(hypothesis.sentences[j],)), _WHOLE)[0].sentences
+def _cut_into(learned: _Learned, hypothesis: Document, tokens: list[list[tuple[int, str, bool]]], punctuated: bool,
+              ref_ids: Sequence[int], hyp_ids: Sequence[int]) -> tuple[Sentence, ...]:  # fmt: skip
+    """Hypothesis sentences ``hyp_ids`` (one, or several of one paragraph, joined) cut into the parts of
+    reference sentences ``ref_ids``, by the whole documents' statistics (IDF, how often words start and end
+    sentences, punctuated or not)."""
+    if len(hyp_ids) == 1:
+        sentence, words = hypothesis.sentences[hyp_ids[0]], [tokens[hyp_ids[0]]]
+    else:
+        first = hypothesis.sentences[hyp_ids[0]]
+        sentence = replace(first, text=" ".join(hypothesis.sentences[j].text for j in hyp_ids))
+        words = [_words(sentence.text)]
+    alone = replace(hypothesis, sentences=(sentence,))
+    return _split(learned, [learned.sentences[i] for i in ref_ids], alone, words, _WHOLE, punctuated)[0].sentences
+
+
+def _one_paragraph(hypothesis: Document, hyp_ids: Sequence[int]) -> bool:
+    return len({hypothesis.sentences[j].paragraph for j in hyp_ids}) == 1
 
 
 def _boundary_odds(ref_words: list[list[int]], ids: np.ndarray, vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
@@ -371,12 +431,21 @@ def split_if_needed(reference: Document, hypothesis: Document) -> tuple[Document
     return split, (_note(hypothesis.path, cuts, reference.texts, hypothesis.texts),) if cuts else ()
 
 
-def merged_note(path: str, cut: int) -> str:
-    what = "1 sentence that translates" if cut == 1 else f"{cut} sentences that each translate"
-    return (
-        f"{path}: {what} several reference sentences {'was' if cut == 1 else 'were'} cut where those "
-        "sentences end, so each reference sentence is scored against its own part"
-    )
+def merged_note(path: str, parts: Mapping[int, Sequence[str]]) -> str:
+    """What :func:`split_merged` did, from the parts it returned: sentences cut alone, and runs of sentences
+    joined and cut again (their texts after the first are ``()``)."""
+    runs = sum(1 for j, cut in parts.items() if cut and parts.get(j + 1) == ())
+    alone = sum(1 for cut in parts.values() if cut) - runs
+    said = []
+    if alone:
+        what = "1 sentence that translates" if alone == 1 else f"{alone} sentences that each translate"
+        verb = "was" if alone == 1 else "were"
+        said.append(f"{what} several reference sentences {verb} cut where those sentences end")
+    if runs:
+        what = "1 run" if runs == 1 else f"{runs} runs"
+        said.append(f"{what} of sentences whose boundaries fall inside the reference's sentences "
+                    f"{'was' if runs == 1 else 'were'} cut again where the reference's sentences end")  # fmt: skip
+    return f"{path}: {'; '.join(said)}, so each reference sentence is scored against its own part"
 
 
 def _note(path: str, cuts: int, reference: Sequence[str], hypothesis: Sequence[str]) -> str:

@@ -203,6 +203,30 @@ def best_sentence_links(gold: list, ref_owners: list[set[int]], hyp_owners: list
     return [Link(tuple(r), tuple(h)) for r, h in groups.values()]
 
 
+def sentence_gold(gold: list, ref_owners: list[set[int]]) -> list:
+    """The gold links joined where one reference sentence spans their units (a unit without final punctuation
+    glued to the next): the gold a human would mark on the reference as it is written, whose sentences an
+    aligner links but never cuts. Hypothesis sentences that span units still count against the aligner."""
+    parent = list(range(len(gold)))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    link_of = {unit: k for k, (r, _) in enumerate(gold) for unit in r}
+    for units in ref_owners:
+        ks = [link_of[u] for u in units if u in link_of]
+        for k in ks[1:]:
+            parent[find(k)] = find(ks[0])
+    groups: dict = defaultdict(lambda: (set(), set()))
+    for k, (r, h) in enumerate(gold):
+        groups[find(k)][0].update(r)
+        groups[find(k)][1].update(h)
+    return [(frozenset(r), frozenset(h)) for r, h in groups.values()]
+
+
 def project(links, ref_owners: list[set[int]], hyp_owners: list[set[int]], units: int, pieces: int) -> list:
     """Predicted sentence links -> unit-level links: connected groups of units and pieces.
 

@@ -32,3 +32,15 @@ def test_the_gold_itself_scores_perfectly():
     scores = docpairs.LinkScores()
     scores.add(predicted, pair.gold, set(), [])
     assert scores.f1() == (1.0, 1.0, 1.0) and scores.f1(lax=True) == (1.0, 1.0, 1.0)
+
+
+def test_sentence_gold_joins_the_links_of_units_that_one_reference_sentence_spans():
+    gold = [(frozenset({0}), frozenset({0})), (frozenset({1}), frozenset({1})), (frozenset({2}), frozenset()),
+            (frozenset(), frozenset({2})), (frozenset({3}), frozenset({3}))]  # fmt: skip
+    ref_owners = [{0}, {1, 2}, {3}]  # unit 1 lost its full stop: one sentence spans units 1 and 2
+    joined = docpairs.sentence_gold(gold, ref_owners)
+    assert sorted(joined, key=lambda link: min(link[0] | {99})) == [
+        (frozenset({0}), frozenset({0})), (frozenset({1, 2}), frozenset({1})), (frozenset({3}), frozenset({3})),
+        (frozenset(), frozenset({2})),
+    ]  # fmt: skip
+    assert docpairs.sentence_gold(gold, [{0}, {1}, {2}, {3}]) == gold

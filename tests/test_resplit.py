@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mtqe.align import align_sentences
-from mtqe.model import SourceText
+from mtqe.model import Link, SourceText
 from mtqe.resplit import SplitParams, _words, guided_split, split_if_needed, undersegmented
 from mtqe.segment import segment_document
 from tests import docpairs
@@ -201,3 +201,40 @@ def test_a_sentence_that_ran_two_lines_together_is_cut_for_the_sentence_beside_i
     assert split.texts[:3] == ["Used this shop many times, today is the worst experience.", "totally unacceptable",
                                "Yes, ok"]  # fmt: skip
     assert [(link.ref_ids, link.hyp_ids) for link in links] == [((i,), (i,)) for i in range(5)]
+
+
+def test_sentences_whose_boundaries_fall_inside_the_references_are_joined_and_cut_again():
+    from mtqe.pipeline import align_documents
+
+    reference = (  # WMT22 zh-en, reference and a system's output: the MT moved "I wish you ..." across
+        "We would also love to thank you for your support and likes out of your busy schedule, and we wish you "
+        "a happy meal time and good mood every day! I don’t think this act is helpful at all!\n"
+    )
+    hypothesis = (
+        "Secondly, I would like to thank you for your support and praise during your busy schedule. "
+        "I wish you a happy meal and a good mood every day; i don't think this move helps.\n"
+    )
+    ref = segment_document(SourceText("ref.txt", reference, "", "utf-8"))
+    hyp = segment_document(SourceText("hyp.txt", hypothesis, "", "utf-8"))
+    assert [(link.ref_ids, link.hyp_ids) for link in align_sentences(ref.texts, hyp.texts)] == [((0, 1), (0, 1))]
+    split, links, notes = align_documents(ref, hyp)
+    assert split.texts == [
+        "Secondly, I would like to thank you for your support and praise during your busy schedule. "
+        "I wish you a happy meal and a good mood every day;",
+        "i don't think this move helps.",
+    ]
+    assert [(link.ref_ids, link.hyp_ids) for link in links] == [((0,), (0,)), ((1,), (1,))]
+    assert notes == ("hyp.txt: 1 run of sentences whose boundaries fall inside the reference's sentences was cut "
+                     "again where the reference's sentences end, so each reference sentence is scored against its "
+                     "own part",)  # fmt: skip
+
+
+def test_sentences_of_different_paragraphs_are_not_joined():
+    from mtqe.resplit import split_merged
+
+    ref = segment_document(SourceText("ref.txt", "A cat sat on the mat. It was warm.\n", "", "utf-8"))
+    links = [Link((0, 1), (0, 1))]
+    one = segment_document(SourceText("hyp.txt", "A cat sat. On the mat it was warm.\n", "", "utf-8"))
+    assert split_merged(ref, one, links)[2] == {0: ("A cat sat. On the mat", "it was warm."), 1: ()}
+    two = segment_document(SourceText("hyp.txt", "A cat sat.\n\nOn the mat it was warm.\n", "", "utf-8"))
+    assert split_merged(ref, two, links)[2] == {}
