@@ -44,6 +44,7 @@ class TextReader:
         fix_text: bool = False,
         normalize: bool = False,
         data: bytes | None = None,
+        check_lines: bool = True,
     ) -> None:
         self.path = str(path)
         self.encoding = encoding or "utf-8"
@@ -55,6 +56,7 @@ class TextReader:
         self._fix_text = fix_text
         self._normalize = normalize
         self._data = data
+        self._check_lines = check_lines  # False: decoded only (files mtqe wrote), no mojibake or character checks
         if data is None:
             _check_file(self.path)
 
@@ -161,7 +163,8 @@ class TextReader:
         )
 
     def _checked(self, checker: LineChecker, lines: list[str]) -> list[str]:
-        lines = checker.lines(lines, self.lines + 1)
+        if self._check_lines:
+            lines = checker.lines(lines, self.lines + 1)
         self.lines += len(lines)
         return lines
 
@@ -176,6 +179,13 @@ def read_text(
 ) -> SourceText:
     """Read and decode one whole file (or ``data`` named ``path``); raise :class:`InputError` naming it."""
     return TextReader(path, encoding=encoding, fix_text=fix_text, normalize=normalize, data=data).read()
+
+
+def read_data(path: str | Path) -> SourceText:
+    """Read a file that mtqe wrote (results, baseline, history) as :func:`read_text` does, with the same
+    file and decoding errors, but without the text checks (mojibake, invisible characters), which say
+    nothing about JSON and would import ftfy into every `mtqe gate`."""
+    return TextReader(path, check_lines=False).read()
 
 
 def _check_file(path: str) -> None:

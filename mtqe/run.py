@@ -116,11 +116,11 @@ def load_run(results_path: PathLike, system: str | None = None) -> tuple[RunStat
     from mtqe import statfile
     from mtqe.baseline import choose_system, run_from_results
     from mtqe.errors import InputError, SystemNotFound
-    from mtqe.io import read_text
+    from mtqe.io import read_data
     from mtqe.schema import load_results
 
     path = Path(results_path)
-    data = load_results(read_text(path).text, str(path))
+    data = load_results(read_data(path).text, str(path))
     try:
         chosen = choose_system(data["systems"], system)
     except SystemNotFound as error:
@@ -144,10 +144,10 @@ def load_baseline_file(path: PathLike) -> RunStats:
     """A baseline file (see :mod:`mtqe.baseline`); an empty or unreadable one is a corrupt baseline."""
     from mtqe.baseline import load_baseline
     from mtqe.errors import BaselineError, InputError
-    from mtqe.io import read_text
+    from mtqe.io import read_data
 
     try:
-        text = read_text(path).text
+        text = read_data(path).text
     except InputError as error:
         raise BaselineError(error.path, error.problem, error.line) from None
     return load_baseline(text, str(path))

@@ -380,3 +380,28 @@ def test_mtqe_errors_map_to_their_documented_codes(tmp_path):
 def test_the_packaged_samples_are_the_seeds():
     for name in ("002_27e87b73d9c2024c.txt", "000_47139297fadea2d9.txt"):
         assert (ROOT / "mtqe" / "samples" / name).read_bytes() == (ROOT / "seeds" / name).read_bytes()
+
+
+def test_help_and_the_gate_import_only_what_they_use(tmp_path):
+    """Start-up, in a fresh process: `--help` formats without rich (0.15 s of import), and the gate reads
+    the JSON it compares without the text checker (ftfy) or any scorer, aligner or compiler."""
+    import subprocess
+    import sys
+
+    from mtqe.cli import main
+
+    assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(tmp_path / "run"), "-q"]) == 0
+    assert main(["baseline", "save", str(tmp_path / "run" / "results.json"), "-o", str(tmp_path / "b.json")]) == 0
+    heavy = ("rich", "ftfy", "scipy", "numba", "sacrebleu", "jiwer", "jinja2", "pandas")
+    script = (
+        "import sys\nfrom mtqe.cli import main\n"
+        "try:\n    code = main(sys.argv[1:])\nexcept SystemExit as exit:\n    code = exit.code\n"
+        f"print(code, *(name for name in {heavy!r} if name in sys.modules))\n"
+    )
+    runs = {"help": ["--help"], "gate": ["gate", "run/results.json", "-b", "b.json"]}
+    seen = {}
+    for name, argv in runs.items():
+        done = subprocess.run([sys.executable, "-c", script, *argv], cwd=tmp_path, capture_output=True, text=True,
+                              check=False)  # fmt: skip
+        seen[name] = done.stdout.splitlines()[-1].split()  # the exit code and the heavy modules imported
+    assert seen == {"help": ["0"], "gate": ["0"]}
