@@ -28,6 +28,7 @@ SMALL = 4_000  # units of work (array elements) of one call: more, and the call 
 BUDGET = 50_000  # units of work done in plain Python by the process before every kernel is compiled
 
 _state: dict[str, Any] = {"compiled": False, "forced": None, "spent": 0}  # forced: None, "python" or "compiled"
+_kernels: list[Kernel] = []  # every kernel defined, in import order
 
 
 class Kernel:
@@ -39,6 +40,7 @@ class Kernel:
         self.__name__, self.__qualname__, self.__doc__ = function.__name__, function.__qualname__, function.__doc__
         self.__module__ = function.__module__
         self._compiled: Any = None
+        _kernels.append(self)
 
     def __call__(self, *args: Any) -> Any:
         if _state["forced"] == "python":
@@ -96,6 +98,16 @@ def kernel(function: Callable[..., Any] | None = None, *, work: Callable[..., in
     if function is None:
         return lambda function: Kernel(function, work)
     return Kernel(function, work)
+
+
+def cache_use() -> tuple[list[str], list[str]]:
+    """The kernels this process has called compiled: those whose machine code came from numba's on-disk
+    cache, and those it compiled anew (a kernel called by others is compiled with them; when they come from
+    the cache, it is in neither list). An installed package's second run must compile none (CI checks)."""
+    called = [k for k in _kernels if k._compiled is not None]
+    loaded = sorted(k.__qualname__ for k in called if k._compiled.stats.cache_hits)
+    compiled = sorted(k.__qualname__ for k in called if k._compiled.stats.cache_misses)
+    return loaded, compiled
 
 
 def compile_from_now() -> None:

@@ -234,3 +234,26 @@ def test_loading_the_kernels_skips_numbas_blas_check_and_leaves_scipy_linalg_imp
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_cache_use_tells_a_kernel_loaded_from_numbas_cache_from_one_compiled_anew(tmp_path):
+    """What CI's check of the installed package relies on: a fresh process compiles a kernel and caches
+    it, and the kernel it calls with it; the next process loads it, and its callee is then in neither list."""
+    import subprocess
+    import sys
+
+    (tmp_path / "tiny.py").write_text(
+        "import numpy as np\nfrom mtqe.kernel import kernel\n\n\n"
+        "@kernel\ndef double(x):\n    return 2 * x\n\n\n"
+        "@kernel\ndef total(values):\n    s = 0\n    for v in values:\n        s += double(v)\n    return s\n",
+        encoding="utf-8",
+    )
+    script = (
+        "import numpy as np, tiny\nfrom mtqe import kernel\n"
+        "with kernel.compiled_only():\n    assert tiny.total(np.arange(5)) == 20\n"
+        "print(kernel.cache_use())\n"
+    )
+    command = [sys.executable, "-c", script]
+    seen = [subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
+            for _ in range(2)]  # fmt: skip
+    assert seen == ["([], ['double', 'total'])", "(['total'], [])"]
