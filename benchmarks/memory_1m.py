@@ -27,6 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--timings", action="store_true", help="also print mtqe's time per stage")
     args = parser.parse_args()
     refs, hyps = load_ted()
     folder = Path(tempfile.mkdtemp())
@@ -38,7 +39,8 @@ def main() -> None:
     size = (folder / "ref.txt").stat().st_size + (folder / "hyp.txt").stat().st_size
     print(f"{args.pairs} pairs, {size / 1e6:.0f} MB of input")
     command = [sys.executable, "-m", "mtqe", "evaluate", str(folder / "ref.txt"), str(folder / "hyp.txt"),
-               "--aligned", "--quiet", "--workers", str(args.workers), "-o", str(folder / "out")]  # fmt: skip
+               "--aligned", "--quiet", "--workers", str(args.workers), "-o", str(folder / "out"),
+               *(["--timings"] if args.timings else [])]  # fmt: skip
     start = time.perf_counter()
     subprocess.run(command, check=True)
     elapsed = time.perf_counter() - start

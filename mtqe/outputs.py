@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import heapq
-import json
 import os
 import shutil
 import sys
@@ -25,6 +24,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from mtqe import jsontext
 from mtqe.errors import OutputError
 from mtqe.model import METRICS, EngineName, Settings
 from mtqe.pairstats import PairStats
@@ -173,7 +173,7 @@ class SegmentFiles:
                 values = dict(zip(METRICS, row, strict=True))
                 entry = segment_record("match", [index], [index], ref, hyp, values)
                 self._keep({**entry, "index": index})
-                self._lines.write(json.dumps(entry, ensure_ascii=False, allow_nan=False) + "\n")
+                self._lines.write(jsontext.line(entry) + "\n")  # results.json's own line for it
                 rows.append(csv_row(self.system, index, "match", (index,), (index,), entry["confidence"],
                                     entry["uncertain"], ref, hyp, values))  # fmt: skip
         with stage("csv"):
@@ -197,10 +197,10 @@ class SegmentFiles:
         self._lines.flush()
         path = self._lines.name
 
-        def segments() -> Iterator[dict[str, Any]]:
+        def segments() -> Iterator[jsontext.Raw]:  # the lines as written, each one segment's line of results.json
             with open(path, encoding="utf-8") as lines:
                 for line in lines:
-                    yield json.loads(line)
+                    yield jsontext.Raw(line.rstrip("\n"))
 
         system = {**results["systems"][0], "segments": LazyList(self._count, segments)}
         try:

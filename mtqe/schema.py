@@ -4,8 +4,9 @@ Every engine builds its results with these functions and every reader (the
 report, the baseline, the gate, the tests) loads them with :func:`load_results`.
 Fields of version "1" are never changed silently; new fields may be added.
 The writer streams: a system's segments may be a :class:`LazyList` read from a
-temporary file, and the bytes are exactly those of ``json.dumps`` of the same
-data, so in-memory and streamed runs write identical files.
+temporary file. The layout is ``json.dumps(..., indent=1)``'s, except that each
+segment is one compact line (:mod:`mtqe.jsontext`), so in-memory and streamed
+runs write identical files.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any, TypedDict
 
-from mtqe import __version__
+from mtqe import __version__, jsontext
 from mtqe.errors import InputError
 from mtqe.model import (
     METRICS,
@@ -283,21 +284,20 @@ class LazyList(list):
             raise RuntimeError(f"expected {self._count} items, produced {produced}")
 
 
-def _encoder() -> json.JSONEncoder:
-    return json.JSONEncoder(ensure_ascii=False, indent=1, allow_nan=False)
+ONE_LINE = ("segments",)  # lists written one compact item a line: a system's segments, most of a large file
 
 
 def render_json(results: Results | dict[str, Any]) -> str:
     """The same results always give the same bytes: no timestamps, fixed key order."""
-    return "".join(_encoder().iterencode(results)) + "\n"
+    return "".join(jsontext.pieces(results, one_line=ONE_LINE)) + "\n"
 
 
 def write_json(handle: IO[str], results: Results | dict[str, Any]) -> None:
     """:func:`render_json` written in blocks of pieces, so lazy segment lists are never held in memory."""
     block: list[str] = []
-    for piece in _encoder().iterencode(results):
+    for piece in jsontext.pieces(results, one_line=ONE_LINE):
         block.append(piece)
-        if len(block) >= 65_536:
+        if len(block) >= 4096:
             handle.write("".join(block))
             block.clear()
     block.append("\n")
