@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from mtqe.fast_stats import tokenize_13a
+from mtqe.fast_stats import tokenize_13a_lowered
 from mtqe.metrics import Metric
 from mtqe.model import METRICS
 
@@ -62,7 +62,8 @@ class NgramTally:
 
     def add(self, refs: Sequence[str], hyps: Sequence[str]) -> None:
         """Count what each hypothesis misses of its reference's n-grams and adds to them (numpy, per chunk)."""
-        tokens = tokenize_13a([text.lower() for text in (*refs, *hyps)])
+        lowered = tokenize_13a_lowered([*hyps, *refs])  # as BLEU tokenized them, hypotheses first
+        tokens = lowered[len(hyps) :] + lowered[: len(hyps)]
         vocabulary: dict[str, int] = {}
         ids = np.fromiter(
             (vocabulary.setdefault(token, len(vocabulary)) for sequence in tokens for token in sequence),

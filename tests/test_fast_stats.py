@@ -92,6 +92,25 @@ def test_13a_tokenization_in_batches_equals_the_tokenizer(fuzzed, real):
     assert [fast_stats.tokenize_13a([line])[0] for line in lines] == expected  # each line first and last
 
 
+def test_lowered_13a_tokens_equal_the_tokenizer_on_lower_cased_text(fuzzed, real):
+    """The n-gram analysis reuses BLEU's tokens, lower-cased: the same as tokenizing lower-cased text,
+    entities and "<SKIPPED>" (which only their lower-cased form spells) included."""
+    lines = fuzzed[0] + real[0] + ["&QUOT;Hi&QUOT; <SKIPPED> İSTANBUL. KELVIN \u212a 3,5", "ABC.DEF 1-2"]
+    tokenizer = Tokenizer13a()
+    expected = [tokenizer(line.lower().rstrip()).split() for line in lines]
+    clean = real[0]  # no entity or "<": the cached tokens of the same strings, lower-cased
+    assert fast_stats.tokenize_13a(clean) is fast_stats.tokenize_13a(clean)
+    assert fast_stats.tokenize_13a_lowered(clean) == expected[len(fuzzed[0]) : len(fuzzed[0]) + len(clean)]
+    assert fast_stats.tokenize_13a_lowered(lines) == expected
+
+
+def test_jiwer_words_in_batches_equal_jiwers_transform(fuzzed, real):
+    lines = fuzzed[0] + fuzzed[1] + real[0] + ["a\x00b  c", "\ta \t b\u00a0\u00a0c "]
+    transform = jiwer.wer_default
+    expected = [transform(line)[0] if transform(line) else [] for line in lines]
+    assert fast_stats.jiwer_words_batch(lines) == expected == [fast_stats.jiwer_words(line) for line in lines]
+
+
 def test_ter_on_hard_cases():
     """Long, repetitive and reordered segments, against sacrebleu's answers frozen by tests/oracle.py."""
     table = oracle.load(oracle.TER_HARD_CASES)
