@@ -71,11 +71,13 @@ def tokenize_13a(lines: Sequence[str]) -> list[list[str]]:
 def tokenize_13a_lowered(lines: Sequence[str]) -> list[list[str]]:
     """:func:`tokenize_13a` of the lines lower-cased. Lower-casing maps no character into or out of the
     13a rules' classes, digits or white space (checked over all of Unicode), so this is the tokens of the
-    lines as they are, lower-cased (the last call's, when BLEU has just tokenized them), unless a line
-    holds an entity or "<skipped>" that only its lower-cased form would spell."""
-    if any("&" in line or "<" in line for line in lines):
-        return tokenize_13a([line.lower() for line in lines])
-    return [[token.lower() for token in sequence] for sequence in tokenize_13a(lines)]
+    lines as they are, lower-cased (the last call's, when BLEU has just tokenized them); a line that may
+    hold an entity or "<skipped>" that only its lower-cased form spells ("&" or "<") is tokenized again."""
+    lowered = [[token.lower() for token in sequence] for sequence in tokenize_13a(lines)]
+    odd = [k for k, line in enumerate(lines) if "&" in line or "<" in line]
+    for k, tokens in zip(odd, tokenize_13a([lines[k].lower() for k in odd]) if odd else [], strict=True):
+        lowered[k] = tokens
+    return lowered
 
 
 def chrf_words(sentence: str) -> list[str]:

@@ -69,3 +69,9 @@ def test_markdown_golden_shape(verdicts):
     assert lines[0] == "### mtqe gate passed: identical to the baseline"
     assert lines[2].startswith("| metric | baseline | current |")
     assert len(lines) == 12  # title, blank, header, rule, six metrics, blank, how the verdict was reached
+
+
+def test_a_drop_of_one_point_is_one_point():
+    from mtqe.report.ci import points
+
+    assert [points(amount) for amount in (1.0, 0.5, 2.0, 1.25)] == ["1 point", "0.5 points", "2 points", "1.25 points"]

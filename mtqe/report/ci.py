@@ -41,12 +41,17 @@ def render_markdown(verdict: Verdict, rules: GateRules) -> str:
         lines += [
             "",
             f"{verdict.units} paired segments; paired bootstrap with {rules.samples} resamples (seed {rules.seed}). "
-            f"A gated metric (bold) fails when it loses at least {rules.fail_drop:g} points with p < {rules.alpha:g}, "
+            f"A gated metric (bold) fails when it loses at least {points(rules.fail_drop)} with p < {rules.alpha:g}, "
             f"and warns when it loses at least {rules.warn_drop:g}.",
         ]
     elif verdict.status == "incomparable":
         lines.append(f"{len(verdict.notes)} difference(s) between this run and the baseline; the job log lists them.")
     return "\n".join(lines) + "\n"
+
+
+def points(amount: float) -> str:
+    """A score difference in words: "1 point", "0.5 points"."""
+    return f"{amount:g} point" if amount == 1 else f"{amount:g} points"
 
 
 def render_junit(verdict: Verdict, rules: GateRules) -> str:
@@ -72,8 +77,7 @@ def render_junit(verdict: Verdict, rules: GateRules) -> str:
             failures += 1
             failure = ET.SubElement(case, "failure", message=_clean(detail), type="regression")
             failure.text = (
-                f"lost at least {rules.fail_drop:g} points with p < {rules.alpha:g} "
-                f"over {verdict.units} paired segments"
+                f"lost at least {points(rules.fail_drop)} with p < {rules.alpha:g} over {verdict.units} paired segments"
             )
         ET.SubElement(case, "system-out").text = _clean(detail)
         cases += 1
