@@ -25,6 +25,7 @@ from mtqe.errors import (
     OutputError,
     SettingsError,
 )
+from mtqe.logsafe import inert
 from mtqe.model import METRICS, EngineName, GateStatus, Normalization, Settings
 
 EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_BASELINE, EXIT_ENGINE = 0, 1, 2, 3, 4, 5
@@ -321,22 +322,17 @@ def _refuse_overwriting(inputs: list[Path | None], outputs: list[Path | None]) -
                 raise InputError(str(output), f"is both an input and an output ({source}); write the output elsewhere")
 
 
-def _safe(line: str) -> str:
-    """A line starting with "::" is a workflow command to GitHub Actions; file names must not issue one."""
-    return " " + line if line.lstrip().startswith("::") else line
-
-
 def _out(text: str, nl: bool = True) -> None:
     """Print to stdout; a reader that went away (``| head``) changes nothing else, not even the exit code."""
     try:
-        typer.echo("\n".join(_safe(line) for line in text.split("\n")), nl=nl)
+        typer.echo(inert(text), nl=nl)  # no file name can issue a CI workflow command
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that the final flush does not fail again
 
 
 def _err(text: str) -> None:
-    typer.echo(_safe(text), err=True)
+    typer.echo(inert(text), err=True)
 
 
 def main(argv: list[str] | None = None) -> int:

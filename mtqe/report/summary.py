@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mtqe.logsafe import inert
 from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, RANKING_METRIC, LinkKind
 
 SUMMARY_METRICS = ("bleu", "chrf", "ter")
@@ -48,8 +49,7 @@ def render_summary(results: dict[str, Any]) -> str:
             lines.append(f"  uncertain: {doubtful} (short, or next to a similar or loose neighbour: check them)")
     if results.get("comparisons"):
         lines += ["", *render_ranking(results)]
-    # A line starting with "::" is a workflow command to GitHub Actions; file names must not issue one.
-    return "\n".join(" " + line if line.startswith("::") else line for line in lines) + "\n"
+    return inert("\n".join(lines)) + "\n"  # no file name can issue a CI workflow command (mtqe.logsafe)
 
 
 def render_ranking(results: dict[str, Any]) -> list[str]:
