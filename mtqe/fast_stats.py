@@ -56,8 +56,8 @@ def tokenize_13a(lines: Sequence[str]) -> list[list[str]]:
             line = line.replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
         prepared.append(f" {line} ")
     text = _SEPARATOR.join(prepared)
-    for character in _13A_CHARACTERS[1:]:  # not the space (the first): white space is collapsed next anyway
-        if character in text:
+    for character in _13A_CHARACTERS:
+        if character != " " and character in text:  # spaced-out spaces are collapsed next anyway
             text = text.replace(character, f" {character} ")
     # Runs of white space play no part in rules 2-4 beyond being one non-digit, so collapse them first.
     joined = " " + " ".join(text.split()) + " "

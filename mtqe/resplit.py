@@ -37,9 +37,10 @@ hypothesis sentences of one paragraph that one link matches with several
 reference sentences (boundaries that fall elsewhere: "A B. C." against
 "A. B C.") are joined and cut again the same way. Both cuts learn word weights
 and how often words start and end sentences from the whole reference, not from
-the link's few sentences. The document is then aligned again: each reference sentence is then scored against its
-own part, as mwerSegmenter re-segments MT output for evaluation, and a
-sentence that spans two lines of the source is no longer forced into one link.
+the link's few sentences. The document is then aligned again, and each
+reference sentence is scored against its own part, as mwerSegmenter
+re-segments MT output for evaluation; a sentence that spans two lines of the
+source is no longer forced into one link.
 """
 
 from __future__ import annotations
