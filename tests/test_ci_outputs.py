@@ -75,3 +75,13 @@ def test_a_drop_of_one_point_is_one_point():
     from mtqe.report.ci import points
 
     assert [points(amount) for amount in (1.0, 0.5, 2.0, 1.25)] == ["1 point", "0.5 points", "2 points", "1.25 points"]
+
+
+def test_junit_text_holds_no_workflow_command_whatever_the_summary_says():
+    from mtqe.logsafe import is_command
+
+    verdict = Verdict(GateStatus.INCOMPARABLE, "a.txt differs\n::error file=a::boom\r##[error]x", fails=True)
+    document = etree.fromstring(render_junit(verdict, GateRules()).encode("utf-8"))
+    texts = [document.find(".//error").get("message"), *(node.text or "" for node in document.iter())]
+    lines = [line for text in texts for line in text.replace("\r", "\n").splitlines()]
+    assert "::error file=a::boom" in " ".join(lines) and not any(is_command(line) for line in lines)

@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from mtqe.gate import GateRules
+from mtqe.logsafe import inert
 from mtqe.model import HIGHER_IS_BETTER, LABELS, Verdict
 
 _HEADLINES = {
@@ -46,7 +47,7 @@ def render_markdown(verdict: Verdict, rules: GateRules) -> str:
         ]
     elif verdict.status == "incomparable":
         lines.append(f"{len(verdict.notes)} difference(s) between this run and the baseline; the job log lists them.")
-    return "\n".join(lines) + "\n"
+    return inert("\n".join(lines)) + "\n"  # the job summary: no line a runner would take for a command
 
 
 def points(amount: float) -> str:
@@ -89,7 +90,9 @@ def render_junit(verdict: Verdict, rules: GateRules) -> str:
 
 
 def _clean(text: str) -> str:
-    return _ILLEGAL_XML.sub("", text)
+    """Text for JUnit: characters XML cannot hold removed, and no line a CI runner reading it back would
+    take for a workflow command (:mod:`mtqe.logsafe`)."""
+    return inert(_ILLEGAL_XML.sub("", text))
 
 
 def render_verdict(verdict: Verdict, quiet: bool = False) -> str:
