@@ -19,6 +19,7 @@ benchmarks/align_quality.py.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections import Counter, defaultdict
@@ -180,12 +181,7 @@ def best_sentence_links(gold: list, ref_owners: list[set[int]], hyp_owners: list
     from mtqe.model import Link
 
     parent: dict = {}
-
-    def find(node):
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
+    find = functools.partial(_find, parent)
 
     link_of = {
         (side, unit): k for k, (r, h) in enumerate(gold) for side, units in (("r", r), ("h", h)) for unit in units
@@ -207,13 +203,8 @@ def sentence_gold(gold: list, ref_owners: list[set[int]]) -> list:
     """The gold links joined where one reference sentence spans their units (a unit without final punctuation
     glued to the next): the gold a human would mark on the reference as it is written, whose sentences an
     aligner links but never cuts. Hypothesis sentences that span units still count against the aligner."""
-    parent = list(range(len(gold)))
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
+    parent: dict[int, int] = {}
+    find = functools.partial(_find, parent)
 
     link_of = {unit: k for k, (r, _) in enumerate(gold) for unit in r}
     for units in ref_owners:
@@ -232,12 +223,7 @@ def project(links, ref_owners: list[set[int]], hyp_owners: list[set[int]], units
 
     ``ref_owners``/``hyp_owners`` give each sentence's units (:func:`tests.tedpairs.sentence_lines`)."""
     parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(node):
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
+    find = functools.partial(_find, parent)
 
     for u in range(units):
         find(("r", u))
@@ -295,6 +281,14 @@ class LinkScores:
         hits_r = self.lax_hits if lax else self.strict_hits
         p, r = hits_p / max(self.predicted, 1), hits_r / max(self.gold, 1)
         return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _find(parent: dict, node):
+    """The root of ``node``'s group in a union-find forest kept as ``parent`` (a node not in it is a root)."""
+    while parent.setdefault(node, node) != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node
 
 
 def _overlap(a, b) -> bool:
