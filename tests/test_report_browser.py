@@ -169,17 +169,92 @@ def test_the_report_reads_without_javascript(browser, seeds_report):
     page.close()
 
 
+def _scroll_to_end(page: Page, rows: int) -> None:
+    """Scroll to the table's last drawn row until ``rows`` are drawn (the page draws a page's rows as the
+    reader nears them)."""
+    for _ in range(rows):
+        if page.rows().count() >= rows:
+            return
+        page.rows().last.scroll_into_view_if_needed()
+        page.page.wait_for_timeout(20)
+
+
 def test_paging_through_a_large_report(browser, tmp_path):
     path = tmp_path / "large.html"
     path.write_text(render_html(synthetic_results(2500)), encoding="utf-8")
     page = Page(browser, path)
-    assert page.rows().count() == 100
     assert page.page.locator("#system-0 .page").text_content() == "page 1 of 25"
+    assert page.status() == "Showing 1–100 of 2,500 matching links (2,500 in all)."
+    assert page.rows().count() < 100  # the first rows at once, the rest of the page as the reader scrolls to them
+    _scroll_to_end(page, 100)
+    assert page.rows().count() == 100
+    assert page.rows().last.get_attribute("data-index") == "99"
     page.page.locator("#system-0 .next").click()
     assert page.rows().first.get_attribute("data-index") == "100"
     page.page.locator("#system-0 .page-size").select_option("500")
+    _scroll_to_end(page, 500)
+    assert page.rows().count() == 500
+    page.page.locator("#system-0 .page-size").select_option("500")
+    page.page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # printing draws the whole page
     assert page.rows().count() == 500
     assert page.errors == []
+    page.close()
+
+
+def test_a_large_table_sorts_ties_by_row_both_ways_and_searches_after_a_pause(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    results = synthetic_results(6000)
+    segments = results["systems"][0]["segments"]
+    path = tmp_path / "large.html"
+    path.write_text(render_html(results), encoding="utf-8")
+    page = Page(browser, path)
+    kind = page.page.locator("#system-0 button.sort[data-key='kind']")
+    kind.click()
+    kind.click()  # descending: additions first, each kind in document order
+    order = {"match": 0, "omission": 1, "addition": 2}
+    expected = sorted(range(len(segments)), key=lambda k: (-order[segments[k]["kind"]], k))[:40]
+    shown = [int(i) for i in page.rows().evaluate_all("rows => rows.map(r => r.dataset.index)")]
+    assert shown == expected[: len(shown)] and len(shown) >= 20
+    assert page.page.locator("#system-0 th[aria-sort]").get_attribute("aria-sort") == "descending"
+    page.page.locator("#system-0 .reset").click()
+    chrf = page.page.locator("#system-0 button.sort[data-key='1']")
+    chrf.click()
+    chrf.click()
+    values = [round(s["chrf"], 1) for s in segments]
+    expected = sorted(range(len(segments)), key=lambda k: (-values[k], k))
+    shown = [int(i) for i in page.rows().evaluate_all("rows => rows.map(r => r.dataset.index)")]
+    assert shown == expected[: len(shown)]
+    page.page.locator("#system-0 .search").fill("brain")
+    matching = sum("brain" in (s["ref"] + "\n" + s["hyp"]).lower() for s in segments)
+    expect(page.page.locator("#system-0 .status")).to_contain_text(f"of {matching:,} matching links")
+    assert page.errors == []
+    page.close()
+
+
+def test_script_rows_say_what_the_server_rows_say(browser, seeds, seeds_report):
+    """Without JavaScript the rows are the server's; with it, the script draws them: the same cells and titles."""
+    shape = (
+        "rows => rows.map(r => [r.className, r.dataset.index, r.querySelector('.kind').title, r.innerText,"
+        " [...r.querySelectorAll('td')].map(td => td.className + ' ' + td.title)])"
+    )
+    plain = Page(browser, seeds_report[0], javascript=False)
+    server = plain.rows().evaluate_all(shape)
+    plain.close()
+    assert seeds.rows().evaluate_all(shape) == server
+    assert any("alignment similarity" in row[2] for row in server)
+    assert any(row[2].startswith(("confidence", "uncertain")) for row in server)
+
+
+def test_a_streamed_reports_table_says_it_holds_a_sample(browser, tmp_path):
+    results = synthetic_results(300)
+    results["systems"][0]["segments_total"] = 120_000
+    path = tmp_path / "sample.html"
+    path.write_text(render_html(results), encoding="utf-8")
+    page = Page(browser, path)
+    assert page.status() == (
+        "Showing 1–100 of 300 matching links (a sample of 300 of the run's 120,000; segments.csv has every link)."
+    )
     page.close()
 
 

@@ -23,6 +23,12 @@ class WordDiff:
     moved: str  # "4 9;2": reference word indices, then hypothesis word indices, that moved
 
 
+_OPS = {
+    "equal": lambda a, _: f"={a}",
+    "delete": lambda a, _: f"-{a}",
+    "insert": lambda _, b: f"+{b}",
+    "replace": lambda a, b: f"~{a}:{b}",
+}
 MAX_DIFF_WORDS = 2000  # longer links are shown without word differences (the alignment takes seconds)
 
 
@@ -30,30 +36,25 @@ def word_diff(ref: str, hyp: str) -> WordDiff:
     ref_words, hyp_words = ref.split(), hyp.split()
     if max(len(ref_words), len(hyp_words)) > MAX_DIFF_WORDS:
         return WordDiff("", "")
-    ops: list[str] = []
-    deleted: list[int] = []
-    inserted: list[int] = []
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(ref_words, hyp_words):
-        if tag == "equal":
-            ops.append(f"={i2 - i1}")
-        elif tag == "delete":
-            ops.append(f"-{i2 - i1}")
-        elif tag == "insert":
-            ops.append(f"+{j2 - j1}")
-        else:
-            ops.append(f"~{i2 - i1}:{j2 - j1}")
-        if tag != "equal":
-            deleted.extend(range(i1, i2))
-            inserted.extend(range(j1, j2))
+    codes = Levenshtein.opcodes(ref_words, hyp_words).as_list()  # tuples: 3x faster to walk than Opcode objects
+    ops = " ".join(_OPS[tag](i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in codes)
+    deleted = [i for tag, i1, i2, _, _ in codes if tag != "equal" for i in range(i1, i2)]
+    inserted = [j for tag, _, _, j1, j2 in codes if tag != "equal" for j in range(j1, j2)]
     ref_moved, hyp_moved = _moved(ref_words, deleted, hyp_words, inserted)
     moved = " ".join(map(str, ref_moved)) + ";" + " ".join(map(str, hyp_moved)) if ref_moved else ""
-    return WordDiff(" ".join(ops), moved)
+    return WordDiff(ops, moved)
 
 
 def _moved(
     ref_words: list[str], deleted: list[int], hyp_words: list[str], inserted: list[int]
 ) -> tuple[list[int], list[int]]:
     """Positions of words that left the reference at one place and came back at another."""
+    if (
+        not deleted
+        or not inserted
+        or set(map(ref_words.__getitem__, deleted)).isdisjoint(map(hyp_words.__getitem__, inserted))
+    ):
+        return [], []  # most links: nothing both left and came back
     both = Counter(ref_words[i] for i in deleted) & Counter(hyp_words[j] for j in inserted)
     return _take(ref_words, deleted, Counter(both)), _take(hyp_words, inserted, Counter(both))
 

@@ -180,16 +180,23 @@ class Overview:
     ref_lengths: np.ndarray
 
 
+# What the kind label's tooltip says about how sure the alignment is of a link; "{c}" is its confidence to two
+# places and "{kind}" its kind. The page's script fills the same wording in for the rows it draws.
+LINK_TITLES = {
+    "position": "paired by position (--aligned): the two sides were not compared",
+    "match": "alignment similarity {c}",
+    "uncertain": "uncertain (confidence {c}): may be an alignment error, not a real {kind}",
+    "sure": "confidence {c}: nothing nearby on the other side resembles it",
+}
+
+
 def link_title(segment: dict[str, Any]) -> str:
     """What the kind label's tooltip says about how sure the alignment is of the link."""
     confidence = segment.get("confidence")
     if confidence is None:
-        return "paired by position (--aligned): the two sides were not compared"
-    if segment["kind"] == "match":
-        return f"alignment similarity {confidence:.2f}"
-    if segment.get("uncertain"):
-        return f"uncertain (confidence {confidence:.2f}): may be an alignment error, not a real {segment['kind']}"
-    return f"confidence {confidence:.2f}: nothing nearby on the other side resembles it"
+        return LINK_TITLES["position"]
+    which = "match" if segment["kind"] == "match" else "uncertain" if segment.get("uncertain") else "sure"
+    return LINK_TITLES[which].replace("{c}", f"{confidence:.2f}").replace("{kind}", segment["kind"])
 
 
 def _system_view(
@@ -265,19 +272,24 @@ def _page_data(results: dict[str, Any], diffs: list[list[WordDiff]]) -> dict[str
     systems = []
     for system, system_diffs in zip(results["systems"], diffs, strict=True):
         segments = system["segments"]
+        total = system.get("segments_total", len(segments))
+        index = [s.get("index", k) for k, s in enumerate(segments)]
+        confidence = [s.get("confidence") for s in segments]
         systems.append(
             {
                 "name": system["name"],
-                "index": [s.get("index", k) for k, s in enumerate(segments)],
+                "total": total,  # links in the run; more than the table's when a streamed run kept a sample
+                "index": None if index == list(range(len(segments))) else index,  # None: 0, 1, 2, ...
                 "sentenceLines": system.get("sentence_lines", []),
                 "kind": [KIND_CODES[s["kind"]] for s in segments],
                 "uncertain": [int(s.get("uncertain", False)) for s in segments],
-                "title": [link_title(s) for s in segments],
+                # None for every link of a run paired by position; else to two places, as the titles show it
+                "confidence": None if all(c is None for c in confidence) else [_two_places(c) for c in confidence],
                 "refIds": [s["ref_ids"] for s in segments],
                 "hypIds": [s["hyp_ids"] for s in segments],
                 "ref": [s["ref"] for s in segments],
                 "hyp": [s["hyp"] for s in segments],
-                "scores": [[round(s[m], 1) for m in METRICS] for s in segments],  # as shown
+                "scores": [[round(s[m], 1) for s in segments] for m in METRICS],  # a column per metric, as shown
                 "ops": [d.ops for d in system_diffs],
                 "moved": [d.moved for d in system_diffs],
             }
@@ -288,6 +300,12 @@ def _page_data(results: dict[str, Any], diffs: list[list[WordDiff]]) -> dict[str
         "higher": HIGHER_IS_BETTER,
         "bands": {"up": _BANDS_UP, "down": _BANDS_DOWN},
         "kinds": list(KIND_CODES),
+        "titles": LINK_TITLES,
         "referenceLines": results["reference"].get("sentence_lines", []),
         "systems": systems,
     }
+
+
+def _two_places(confidence: float | None) -> float | None:
+    """The confidence as the tooltip shows it (``f"{c:.2f}"``), as a number the script prints with toFixed(2)."""
+    return None if confidence is None else float(f"{confidence:.2f}")
