@@ -33,13 +33,16 @@ TOP_NGRAMS = 15
 
 
 def by_length(lengths: np.ndarray, stats: dict[str, np.ndarray], metrics: dict[str, Metric]) -> list[dict[str, Any]]:
-    """Corpus scores of the links whose reference has 0, 1-9, 10-19, ... words (0: additions)."""
+    """Corpus scores of the links whose reference has 0, 1-9, 10-19, ... words. The first bucket, 0 words, holds
+    the additions: it has only a count, since every score of theirs alone divides by a reference of no words
+    (WER would be 100 times the words added, chrF 0 for want of any statistics)."""
     buckets = []
     for low, high in LENGTH_BUCKETS:
         chosen = (lengths >= low) & (lengths <= (high if high is not None else np.iinfo(np.int64).max))
         count = int(chosen.sum())
         label = "0 (additions)" if high == 0 else f"{low}-{high}" if high is not None else f"{low}+"
-        scores = {m: metrics[m].corpus_score(stats[m][chosen].sum(axis=0)) if count else None for m in METRICS}
+        scored = count and high != 0
+        scores = {m: metrics[m].corpus_score(stats[m][chosen].sum(axis=0)) if scored else None for m in METRICS}
         buckets.append({"bucket": label, "min_words": low, "max_words": high, "segments": count, **scores})
     return buckets
 

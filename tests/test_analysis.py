@@ -52,3 +52,34 @@ def test_chunks_merged_equal_the_whole(pairs):
         part.add(refs[start : start + 333], hyps[start : start + 333])
         merged.merge(part)
     assert merged.result() == whole.result() and whole.result()["2"]["missed"]
+
+
+def test_length_buckets_are_corpus_scores_of_their_links_and_additions_have_none(ted):
+    """Each bucket is sacrebleu's corpus score of its links' strings; additions (a reference of no words) only
+    count, for any score of theirs would divide by zero (jiwer's WER of 5 added words is 500)."""
+    import sacrebleu
+
+    from tests.helpers import results_of
+
+    refs, hyps = ted
+    ref_text = "".join(f"{line}\n" for line in refs[:120])
+    hyp_lines = hyps[:120]
+    hyp_lines[40:40] = ["An added sentence that has no counterpart at all in the reference text."]
+    results = results_of(ref_text, "".join(f"{line}\n" for line in hyp_lines), aligned=False, bootstrap=100)
+    system = results["systems"][0]
+    buckets = {bucket["bucket"]: bucket for bucket in system["analysis"]["by_length"]}
+    additions = buckets["0 (additions)"]
+    assert additions["segments"] == system["counts"]["addition"] >= 1
+    assert all(additions[m] is None for m in ("bleu", "chrf", "chrf_pp", "ter", "wer", "cer"))
+    checked = 0
+    for bucket in system["analysis"]["by_length"][1:]:
+        low, high = bucket["min_words"], bucket["max_words"] or 10**9
+        chosen = [s for s in system["segments"] if low <= len(s["ref"].split()) <= high]
+        assert bucket["segments"] == len(chosen)
+        if chosen:
+            expected = sacrebleu.corpus_chrf([s["hyp"] for s in chosen], [[s["ref"] for s in chosen]]).score
+            assert bucket["chrf"] == pytest.approx(expected, abs=1e-9)
+            checked += 1
+        else:
+            assert bucket["chrf"] is None
+    assert checked >= 3

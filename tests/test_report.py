@@ -269,3 +269,22 @@ def test_csv_cells_read_back_as_the_segments_values(hostile_evaluation):
         assert row["uncertain"] == segment.link.uncertain
         assert (row["ref_ids"], row["hyp_ids"]) == tuple(" ".join(map(str, ids)) for ids in
                                                          (segment.link.ref_ids, segment.link.hyp_ids))  # fmt: skip
+
+
+def test_histograms_keep_scores_over_100_out_of_the_last_bin():
+    from mtqe.report.plots import histogram
+
+    plot = str(histogram([0.0, 50.0, 100.0, 100.0, 150.0, 2300.0], label="WER", higher_is_better=False))
+    titles = re.findall(r"<title>([^<]+)</title>", plot)
+    assert "95-100: 2 segments" in titles and "over 100: 2 segments" in titles
+    assert ">&gt;100</text>" in plot
+    plain = str(histogram([0.0, 100.0], label="chrF", higher_is_better=True))
+    assert "over 100" not in plain and "&gt;100" not in plain
+
+
+def test_plot_axes_show_their_whole_maximum():
+    from mtqe.report.plots import histogram
+
+    plot = str(histogram([3.0] * 24_885, label="chrF", higher_is_better=True))
+    assert ">24.9k</text>" in plot  # not "4885" cut by the margin
+    assert "0-5: 24,885 segments" in plot

@@ -38,24 +38,32 @@ def _evenly(count: int, limit: int) -> list[int]:
 
 
 def histogram(values: Sequence[float], *, label: str, higher_is_better: bool, bins: int = 20) -> Markup:
-    """Distribution of sentence scores over 0-100 (values above 100 go into the last bin)."""
-    width, height, left, bottom = 214, 140, 30, 22
+    """Distribution of sentence scores over 0-100, in bins of 5 (100 in the last); scores over 100 (TER,
+    WER and CER can exceed it) in a bar of their own past a gap, labelled "over 100", never in the last bin."""
+    width, height, left, bottom = 214, 140, 34, 22
     right = 12
-    positions = np.clip((np.asarray(values, dtype=np.float64) / (100 / bins)).astype(np.int64), 0, bins - 1)
+    scores = np.asarray(values, dtype=np.float64)
+    over = int((scores > 100).sum())
+    positions = np.clip((scores[scores <= 100] / (100 / bins)).astype(np.int64), 0, bins - 1)
     counts = np.bincount(positions, minlength=bins).tolist()
-    top = max(counts) or 1
+    top = max(*counts, over) or 1
     plot_w, plot_h = width - left - right, height - bottom - 18
-    bar_w = plot_w / bins
+    slots = bins + 2 if over else bins  # the bar of scores over 100 sits one slot past the scale
+    bar_w = plot_w / slots
     body = [f'<text x="{left}" y="12" class="plot-title">{escape(label)} {"↑" if higher_is_better else "↓"}</text>']
-    for k, count in enumerate(counts):
+    bars = [(k, count, f"{k * 100 // bins}-{(k + 1) * 100 // bins}") for k, count in enumerate(counts)]
+    if over:
+        bars.append((bins + 1, over, "over 100"))
+    for k, count, span in bars:
         bar_h = plot_h * count / top
         x, y = left + k * bar_w, height - bottom - bar_h
-        low = k * 100 // bins
         body.append(
             f'<rect x="{_n(x + 0.5)}" y="{_n(y)}" width="{_n(bar_w - 1)}" height="{_n(bar_h)}" class="bar">'
-            f"<title>{low}-{low + 100 // bins}: {count} segments</title></rect>"
+            f"<title>{span}: {count:,} segment{'' if count == 1 else 's'}</title></rect>"
         )
-    body += _axes(left, height - bottom, plot_w, plot_h, x_ticks=[(0, "0"), (0.5, "50"), (1, "100")], y_max=top)
+    scale = bins / slots
+    ticks = [(0, "0"), (0.5 * scale, "50"), (scale, "100")] + ([((bins + 1.5) / slots, ">100")] if over else [])
+    body += _axes(left, height - bottom, plot_w, plot_h, x_ticks=ticks, y_max=top)
     return _svg(width, height, f"{label} distribution", body)
 
 
@@ -162,7 +170,7 @@ def _axes(left: float, base: float, plot_w: float, plot_h: float, *, x_ticks, y_
         f'<line x1="{left}" y1="{_n(base)}" x2="{_n(left + plot_w)}" y2="{_n(base)}" class="axis-line"/>',
         f'<line x1="{left}" y1="{_n(base)}" x2="{left}" y2="{_n(base - plot_h)}" class="axis-line"/>',
         f'<text x="{left - 4}" y="{_n(base)}" class="axis" text-anchor="end">0</text>',
-        f'<text x="{left - 4}" y="{_n(base - plot_h + 8)}" class="axis" text-anchor="end">{y_max:g}</text>',
+        f'<text x="{left - 4}" y="{_n(base - plot_h + 8)}" class="axis" text-anchor="end">{_short(y_max)}</text>',
     ]
     for fraction, text in x_ticks:
         parts.append(
@@ -170,6 +178,15 @@ def _axes(left: float, base: float, plot_w: float, plot_h: float, *, x_ticks, y_
             f"{escape(text)}</text>"
         )
     return parts
+
+
+def _short(value: float) -> str:
+    """An axis end that fits its margin, never cut: 950, 9,500, 24.9k, 1.25M."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if abs(value) >= 1e4:
+        return f"{value / 1e3:.3g}k"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def trend(values: Sequence[float], labels: Sequence[str], *, label: str, higher_is_better: bool) -> Markup:
