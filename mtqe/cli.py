@@ -10,6 +10,7 @@ that need them, so ``mtqe --help`` starts at once.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
@@ -27,6 +28,7 @@ from mtqe.errors import (
 )
 from mtqe.logsafe import inert
 from mtqe.model import METRICS, EngineName, GateStatus, Normalization, Settings
+from mtqe.signals import Terminated, as_interrupts
 
 EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_BASELINE, EXIT_ENGINE = 0, 1, 2, 3, 4, 5
 EXIT_INTERNAL, EXIT_INTERRUPTED = 70, 130
@@ -335,10 +337,18 @@ def _err(text: str) -> None:
     typer.echo(inert(text), err=True)
 
 
+def _stopped(stop: Terminated) -> int:
+    """The line and exit code of a run stopped by Ctrl-C (130) or another stop signal (128 + its number)."""
+    stopped = "interrupted" if stop.signum == signal.SIGINT else f"terminated ({stop.name})"
+    _err(f"mtqe: {stopped}; no output was left half-written")
+    return 128 + stop.signum
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code: the one boundary where errors become codes."""
     try:
-        code = app(args=argv, prog_name="mtqe", standalone_mode=False)
+        with as_interrupts():  # Ctrl-C, SIGTERM and SIGHUP: clean up, one line, 128 + the signal
+            code = app(args=argv, prog_name="mtqe", standalone_mode=False)
     except typer.Exit as stop:
         return stop.exit_code
     except _CLICK_ERROR as error:  # usage errors: typer's message box and exit 2
@@ -347,7 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     except MtqeError as error:
         _err(f"mtqe: error: {error}")
         return next((code for cls, code in EXIT_CODES.items() if isinstance(error, cls)), EXIT_INTERNAL)
-    except (KeyboardInterrupt, typer.Abort):
+    except Terminated as stop:
+        return _stopped(stop)
+    except (KeyboardInterrupt, typer.Abort):  # not from a signal: an interrupted prompt
         _err("mtqe: interrupted; no output was left half-written")
         return EXIT_INTERRUPTED
     except Exception as error:

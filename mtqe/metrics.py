@@ -187,7 +187,7 @@ class PairScorer:
 
     def __exit__(self, *_: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)  # after an interrupt, only the chunks under way finish
             self._pool = None
 
     def score(self, hyps: Sequence[str], refs: Sequence[str]) -> tuple[PairStats, np.ndarray]:
@@ -207,7 +207,11 @@ class PairScorer:
             from mtqe import fast_stats
 
             fast_stats.warm_up()  # compile once, before the workers fork
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            from mtqe.signals import in_worker
+
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("fork"), initializer=in_worker
+            )
         size = min(CHUNK_PAIRS, -(-len(hyps) // (2 * self.workers)))  # at least two chunks a worker
         bounds = range(0, len(hyps), size)
         parts = list(
