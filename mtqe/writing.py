@@ -45,23 +45,29 @@ def append_line_locked(path: str | Path, line: str, check: Callable[[str], objec
     """Append ``line`` to a shared file under an exclusive lock, after ``check`` accepted what is there.
 
     Concurrent runs queue on the lock, so no line is lost or interleaved;
-    ``check`` raising leaves the file untouched.
+    ``check`` raising leaves the file untouched, and so does a write that fails part way (a full disk).
     """
     import fcntl  # POSIX only: imported where it is used, so that mtqe imports everywhere
 
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "a+", encoding="utf-8", newline="\n") as handle:
+        with open(target, "a+b", buffering=0) as handle:  # unbuffered: nothing is left to flush at close
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             try:
                 handle.seek(0)
-                existing = handle.read()
+                existing = handle.readall().decode("utf-8")
                 check(existing)
-                handle.seek(0, os.SEEK_END)
-                handle.write(("\n" if existing and not existing.endswith("\n") else "") + line)
-                handle.flush()
-                os.fsync(handle.fileno())
+                end = handle.seek(0, os.SEEK_END)
+                data = (("\n" if existing and not existing.endswith("\n") else "") + line).encode("utf-8")
+                try:
+                    view = memoryview(data)
+                    while view:
+                        view = view[handle.write(view) :]
+                    os.fsync(handle.fileno())
+                except OSError:  # a full disk can take part of the line: cut the file back to what it was
+                    os.ftruncate(handle.fileno(), end)
+                    raise
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     except UnicodeDecodeError:

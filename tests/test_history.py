@@ -43,6 +43,34 @@ def test_appending_refuses_a_corrupt_history_and_leaves_it_alone(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_a_full_disk_part_way_through_a_line_leaves_the_history_as_it_was(tmp_path, monkeypatch):
+    import errno
+    import io
+    import os
+
+    from mtqe import writing
+    from mtqe.errors import OutputError
+
+    path = tmp_path / "h.jsonl"
+    path.write_text(render_entry(ENTRY), encoding="utf-8")
+    before = path.read_bytes()
+
+    class FillingDisk(io.FileIO):
+        """A file on a disk that takes 10 bytes of what is written, then is full."""
+
+        def write(self, data):
+            if len(data) > 10:
+                return super().write(bytes(data[:10]))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(writing, "open", lambda name, mode, buffering: FillingDisk(name, mode), raising=False)
+    with pytest.raises(OutputError, match=r"h\.jsonl: cannot append: No space left on device"):
+        append_line_locked(path, render_entry(ENTRY), lambda text: parse_history(text, str(path)))
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    parse_history(path.read_text(encoding="utf-8"), str(path))
+
+
 def _append_many(path: str, worker: int) -> None:
     for k in range(40):
         entry = {**ENTRY, "commit": f"{worker}-{k}"}
