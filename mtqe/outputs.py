@@ -157,6 +157,7 @@ class SegmentFiles:
 
     def __init__(self, outputs: OutputSet, system: str) -> None:
         self.system = system
+        self._dir = outputs.output_dir
         self._csv = outputs.open("segments.csv")
         self._lines = outputs.scratch()
         self._count = 0
@@ -168,17 +169,26 @@ class SegmentFiles:
 
         rows = []
         with stage("json"):  # the links' records, for results.json and the report's sample; their CSV rows
+            lines = []
             for k, (ref, hyp, row) in enumerate(zip(refs, hyps, scores.tolist(), strict=True)):
                 index = start + k
                 values = dict(zip(METRICS, row, strict=True))
                 entry = segment_record("match", [index], [index], ref, hyp, values)
                 self._keep({**entry, "index": index})
-                self._lines.write(jsontext.line(entry) + "\n")  # results.json's own line for it
+                lines.append(jsontext.line(entry) + "\n")  # results.json's own line for it
                 rows.append(csv_row(self.system, index, "match", (index,), (index,), entry["confidence"],
                                     entry["uncertain"], ref, hyp, values))  # fmt: skip
+            self._write("results.json", lambda: self._lines.writelines(lines))
         with stage("csv"):
-            write_rows(self._csv, rows, header=self._count == 0)  # as the in-memory writer writes them
+            self._write("segments.csv", lambda: write_rows(self._csv, rows, header=self._count == 0))
         self._count += len(refs)
+
+    def _write(self, name: str, write: Callable[[], object]) -> None:
+        """A chunk's writing for output ``name``; a full disk or another error of the system is an OutputError."""
+        try:
+            write()
+        except OSError as error:
+            raise OutputError(str(self._dir / name), f"cannot write: {error.strerror or error}") from None
 
     def _keep(self, entry: dict[str, Any]) -> None:
         if len(self._first) < SAMPLE:
@@ -194,7 +204,7 @@ class SegmentFiles:
 
     def write_results(self, outputs: OutputSet, results: Results) -> None:
         """results.json with this run's segments read back from the scratch file, never all in memory."""
-        self._lines.flush()
+        self._write("results.json", self._lines.flush)
         path = self._lines.name
 
         def segments() -> Iterator[jsontext.Raw]:  # the lines as written, each one segment's line of results.json
@@ -206,7 +216,7 @@ class SegmentFiles:
         try:
             write_json(outputs.open("results.json"), {**results, "systems": [system]})
         except OSError as error:
-            raise OutputError(str(outputs.output_dir / "results.json"), f"cannot write: {error.strerror}") from None
+            raise OutputError(str(self._dir / "results.json"), f"cannot write: {error.strerror or error}") from None
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,34 @@ def test_a_termination_signal_in_the_main_process_while_writing(tmp_path, lines,
     done = run_in_process(["evaluate", "--aligned", str(ref), str(hyp), "-o", str(out), "-q"], tmp_path)
     assert done.returncode == 143 and "terminated (SIGTERM)" in done.stderr
     assert not out.exists()  # made by this run and left empty: removed
+
+
+def test_a_full_disk_while_streaming_is_one_line_and_keeps_the_previous_outputs(tmp_path, lines, monkeypatch):
+    import errno
+
+    from mtqe.report import csv
+
+    ref, hyp = lines
+    out = tmp_path / "out"
+    base = ["evaluate", "--aligned", str(ref), str(hyp), "-o", str(out), "--bootstrap", "100", "-q"]
+    assert run_in_process(base, tmp_path).returncode == 0
+    before = _outputs(out)
+    write_rows = csv.write_rows
+    chunks = []
+
+    def fills_up(handle, rows, header):  # the disk is full at the second chunk
+        chunks.append(len(rows))
+        if len(chunks) == 2:
+            handle.write("half a row,")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return write_rows(handle, rows, header=header)
+
+    monkeypatch.setattr(csv, "write_rows", fills_up)
+    monkeypatch.setattr("mtqe.stream.CHUNK_LINES", 1000)
+    done = run_in_process([*base, "--engine", "stream"], tmp_path)
+    assert len(chunks) == 2, "the run must be streamed in more than one chunk for this test"
+    assert (done.returncode, done.stderr) == (
+        3,
+        f"mtqe: error: {out / 'segments.csv'}: cannot write: No space left on device\n",
+    )
+    assert _outputs(out) == before
