@@ -57,25 +57,30 @@ class OutputSet:
             self.output_dir.mkdir(parents=True)  # only once there is something to write
             self._made_dir = True
 
-    def folder(self, name: str) -> Path:
-        """An empty folder that becomes ``output_dir/name`` on commit (replacing the old one whole)."""
+    @contextmanager
+    def writing(self, name: str) -> Iterator[None]:
+        """Writing output ``name``: an error of the system (a full disk, a folder that cannot be written) in
+        the block becomes one OutputError naming the output."""
         try:
-            self._make_dir()
-            self._folders[name] = Path(tempfile.mkdtemp(dir=self.output_dir, prefix=f".{name}."))
+            yield
         except OSError as error:
             raise OutputError(str(self.output_dir / name), f"cannot write: {error.strerror or error}") from None
+
+    def folder(self, name: str) -> Path:
+        """An empty folder that becomes ``output_dir/name`` on commit (replacing the old one whole)."""
+        with self.writing(name):
+            self._make_dir()
+            self._folders[name] = Path(tempfile.mkdtemp(dir=self.output_dir, prefix=f".{name}."))
         return self._folders[name]
 
     def _temporary(self, name: str, binary: bool = False) -> IO[Any]:
-        try:
+        with self.writing(name):
             self._make_dir()
             if binary:
                 return tempfile.NamedTemporaryFile("wb", dir=self.output_dir, prefix=f".{name}.", delete=False)
             return tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", newline="", dir=self.output_dir, prefix=f".{name}.", delete=False
             )
-        except OSError as error:
-            raise OutputError(str(self.output_dir / name), f"cannot write: {error.strerror or error}") from None
 
     def open(self, name: str) -> IO[str]:
         """A text file that becomes ``output_dir/name`` on commit."""
@@ -89,11 +94,8 @@ class OutputSet:
 
         if statfile.FILE not in self._files:
             self._files[statfile.FILE] = self._temporary(statfile.FILE, binary=True)
-        try:
+        with self.writing(statfile.FILE):
             statfile.write(self._files[statfile.FILE], parts)
-        except OSError as error:
-            target = self.output_dir / statfile.FILE
-            raise OutputError(str(target), f"cannot write: {error.strerror or error}") from None
 
     def scratch(self) -> IO[str]:
         """A temporary file removed at the end, whatever happens."""
@@ -102,10 +104,8 @@ class OutputSet:
         return handle
 
     def write_text(self, name: str, text: str) -> None:
-        try:
+        with self.writing(name):
             self.open(name).write(text)
-        except OSError as error:
-            raise OutputError(str(self.output_dir / name), f"cannot write: {error.strerror or error}") from None
 
     def commit(self) -> list[Path]:
         """Flush every file to disk, then rename them all into place; return the targets."""
@@ -157,7 +157,7 @@ class SegmentFiles:
 
     def __init__(self, outputs: OutputSet, system: str) -> None:
         self.system = system
-        self._dir = outputs.output_dir
+        self._writing = outputs.writing
         self._csv = outputs.open("segments.csv")
         self._lines = outputs.scratch()
         self._count = 0
@@ -178,17 +178,11 @@ class SegmentFiles:
                 lines.append(jsontext.line(entry) + "\n")  # results.json's own line for it
                 rows.append(csv_row(self.system, index, "match", (index,), (index,), entry["confidence"],
                                     entry["uncertain"], ref, hyp, values))  # fmt: skip
-            self._write("results.json", lambda: self._lines.writelines(lines))
-        with stage("csv"):
-            self._write("segments.csv", lambda: write_rows(self._csv, rows, header=self._count == 0))
+            with self._writing("results.json"):  # its scratch copy of the segments
+                self._lines.writelines(lines)
+        with stage("csv"), self._writing("segments.csv"):
+            write_rows(self._csv, rows, header=self._count == 0)  # as the in-memory writer writes them
         self._count += len(refs)
-
-    def _write(self, name: str, write: Callable[[], object]) -> None:
-        """A chunk's writing for output ``name``; a full disk or another error of the system is an OutputError."""
-        try:
-            write()
-        except OSError as error:
-            raise OutputError(str(self._dir / name), f"cannot write: {error.strerror or error}") from None
 
     def _keep(self, entry: dict[str, Any]) -> None:
         if len(self._first) < SAMPLE:
@@ -204,7 +198,8 @@ class SegmentFiles:
 
     def write_results(self, outputs: OutputSet, results: Results) -> None:
         """results.json with this run's segments read back from the scratch file, never all in memory."""
-        self._write("results.json", self._lines.flush)
+        with outputs.writing("results.json"):
+            self._lines.flush()
         path = self._lines.name
 
         def segments() -> Iterator[jsontext.Raw]:  # the lines as written, each one segment's line of results.json
@@ -213,10 +208,8 @@ class SegmentFiles:
                     yield jsontext.Raw(line.rstrip("\n"))
 
         system = {**results["systems"][0], "segments": LazyList(self._count, segments)}
-        try:
+        with outputs.writing("results.json"):
             write_json(outputs.open("results.json"), {**results, "systems": [system]})
-        except OSError as error:
-            raise OutputError(str(self._dir / "results.json"), f"cannot write: {error.strerror or error}") from None
 
 
 @dataclass(frozen=True)

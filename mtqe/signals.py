@@ -17,7 +17,8 @@ import signal
 import threading
 from collections.abc import Iterator
 
-_CAUGHT = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+_STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))  # not on Windows
+_CAUGHT = (signal.SIGINT, *_STOPS)
 
 
 class Terminated(BaseException):
@@ -56,6 +57,5 @@ def as_interrupts() -> Iterator[None]:
 def in_worker() -> None:
     """A worker process's initializer: Ctrl-C ignored, SIGTERM and SIGHUP back to their default action."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for signum in _CAUGHT:
-        if signum != signal.SIGINT:
-            signal.signal(signum, signal.SIG_DFL)
+    for signum in _STOPS:
+        signal.signal(signum, signal.SIG_DFL)
