@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from importlib.metadata import version
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
+from mtqe import shape
 from mtqe.errors import BaselineError, StatisticsError, SystemNotFound
 from mtqe.model import HIGHER_IS_BETTER, METRICS, RunStats
-from mtqe.pairstats import DTYPES, PairStats
+from mtqe.pairstats import CHRF_COLUMNS, DTYPES, WIDTHS, PairStats
 
 BASELINE_VERSION = "1"
 COMPARABLE_SETTINGS = ("language", "aligned", "fix_text", "normalize")
@@ -88,51 +89,118 @@ def render_baseline(run: RunStats) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
 
 
+class _Reference(TypedDict):
+    sha256: str
+    sentences: int
+
+
+class _Metric(TypedDict):
+    signature: str
+    higher_is_better: bool
+
+
+class _Links(TypedDict):
+    ref_ids: list[list[int]]  # per link, its reference sentences
+    stats: dict[str, Any]  # per metric, one row of statistics per link (checked as arrays: see _stats)
+
+
+class BaselineRecord(TypedDict):
+    """A baseline file, version 1 (written by :func:`render_baseline`)."""
+
+    mtqe_baseline: str
+    versions: dict[str, str]
+    reference: _Reference
+    settings: dict[str, str | bool | int | float | None]
+    metrics: dict[str, _Metric]
+    system: str
+    scores: dict[str, float]
+    links: _Links
+
+
 def load_baseline(text: str, path: str) -> RunStats:
-    """Parse a baseline file; raise :class:`BaselineError` saying what is wrong with it."""
+    """Parse a baseline file; raise :class:`BaselineError` saying what is wrong with it (the first thing)."""
     try:
-        data = json.loads(text)
+        data = shape.loads(text)
     except json.JSONDecodeError as error:
         raise BaselineError(path, f"not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}") from None
+    except shape.ShapeError as error:
+        raise BaselineError(path, f"not valid JSON: {error.problem}") from None
     if not isinstance(data, dict) or "mtqe_baseline" not in data:
         raise BaselineError(path, "not an mtqe baseline (no mtqe_baseline version)")
     if data["mtqe_baseline"] != BASELINE_VERSION:
         raise BaselineError(path, f'baseline version {data["mtqe_baseline"]!r} is not supported (this mtqe reads "1")')
     try:
-        links = data["links"]
-        ref_ids = tuple(tuple(int(i) for i in ids) for ids in links["ref_ids"])
-        stats = _stats(links["stats"], len(ref_ids))
-        run = RunStats(
-            reference_sha256=str(data["reference"]["sha256"]),
-            reference_sentences=int(data["reference"]["sentences"]),
-            settings={key: data["settings"].get(key, _DEFAULTS.get(key)) for key in COMPARABLE_SETTINGS},
-            signatures={m: str(data["metrics"][m]["signature"]) for m in METRICS},
-            system=str(data["system"]),
-            ref_ids=ref_ids,
-            stats=stats,
-            scores={m: float(data["scores"][m]) for m in METRICS},
-            versions={str(k): str(v) for k, v in data["versions"].items()},
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise BaselineError(path, f"corrupt baseline: {_describe(error)}") from None
-    if any(i < 0 or i >= run.reference_sentences for ids in ref_ids for i in ids):
+        shape.checker(BaselineRecord)(data)
+        for part in ("metrics", "scores"):
+            missing = [m for m in METRICS if m not in data[part]]
+            if missing:
+                raise shape.ShapeError(f"{part} lacks the metric {missing[0]!r}")
+        ref_ids = tuple(tuple(ids) for ids in data["links"]["ref_ids"])
+        stats = _stats(data["links"]["stats"], len(ref_ids))
+    except shape.ShapeError as error:
+        raise BaselineError(path, f"corrupt baseline: {error}") from None
+    except StatisticsError as error:
+        raise BaselineError(path, f"corrupt baseline: {error}") from None
+    sentences = data["reference"]["sentences"]
+    if any(i < 0 or i >= sentences for ids in ref_ids for i in ids):
         raise BaselineError(path, "corrupt baseline: a link names a reference sentence that does not exist")
-    return run
+    if sorted(i for ids in ref_ids for i in ids) != list(range(sentences)):
+        raise BaselineError(path, "corrupt baseline: its links do not hold each reference sentence exactly once")
+    return RunStats(
+        reference_sha256=data["reference"]["sha256"],
+        reference_sentences=sentences,
+        settings={key: data["settings"].get(key, _DEFAULTS.get(key)) for key in COMPARABLE_SETTINGS},
+        signatures={m: data["metrics"][m]["signature"] for m in METRICS},
+        system=data["system"],
+        ref_ids=ref_ids,
+        stats=stats,
+        scores={m: float(data["scores"][m]) for m in METRICS},
+        versions=data["versions"],
+    )
 
 
-def _stats(tables: Any, count: int) -> PairStats:
-    """The stored tables, checked: one row per link, the right width, and chrF's equal to chrF++'s characters."""
-    loaded = {m: np.asarray(tables[m], dtype=DTYPES.get(m, np.int64)) for m in METRICS}
-    for metric, table in loaded.items():
+_LARGEST = 2**53  # statistics are counts; above this a float64 sum is no longer exact
+
+
+def _stats(tables: dict[str, Any], count: int) -> PairStats:
+    """The stored tables, checked: whole (TER: finite) non-negative numbers below 2**53, one row per link of
+    the metric's width, and chrF's equal to chrF++'s character columns."""
+    loaded = {}
+    for metric in METRICS:
+        if metric not in tables:
+            raise StatisticsError(f"links.stats lacks {metric}")
+        try:
+            table = np.array(tables[metric])
+        except (ValueError, TypeError):  # rows of different lengths
+            raise StatisticsError(f"{metric} statistics do not have one row per link of one width") from None
+        if count == 0 and table.size == 0:
+            table = table.reshape(0, WIDTHS.get(metric, CHRF_COLUMNS))
+        allowed = "iuf" if metric == "ter" else "iu"  # TER's statistics are sacrebleu's floats
+        if table.dtype.kind not in allowed:
+            raise StatisticsError(f"{metric} statistics are not all whole numbers")
         if table.ndim != 2 or table.shape[0] != count:
             raise StatisticsError(f"{metric} statistics do not have one row per link")
+        if not np.isfinite(table).all() or (table < 0).any() or (table >= _LARGEST).any():
+            raise StatisticsError(f"{metric} statistics hold a negative or impossibly large count")
+        loaded[metric] = table.astype(DTYPES.get(metric, np.int64))
     stats = PairStats.from_metrics(loaded)
     if not np.array_equal(loaded["chrf"], stats["chrf"]):
         raise StatisticsError("chrf statistics are not chrf_pp's character columns")
     return stats
 
 
-def _describe(error: Exception) -> str:
-    if isinstance(error, KeyError):
-        return f"missing field {error.args[0]!r}"
-    return str(error)
+def misstated_scores(run: RunStats) -> list[tuple[str, float, float]]:
+    """Corpus scores stored with ``run`` that are not what its statistics give (metric, stored, computed): a
+    number edited by hand, or statistics that belong to another run. Either is corrupt state."""
+    from mtqe.metrics import make_metrics  # the scorers: only when a stored number must be checked
+
+    metrics = make_metrics(run.settings.get("language") or "en")
+    wrong = []
+    for metric in METRICS:
+        computed = metrics[metric].corpus_score(run.stats[metric].sum(axis=0))
+        if not abs(computed - run.scores[metric]) <= _SCORE_TOLERANCE:
+            wrong.append((metric, run.scores[metric], computed))
+    return wrong
+
+
+_SCORE_TOLERANCE = 1e-6  # points: sums of TER's float statistics may differ in their last bits between engines

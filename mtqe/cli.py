@@ -255,9 +255,11 @@ def gate_command(
     _refuse_overwriting([results, baseline], [markdown, junit, history])
     current = _run_from(results, system)
     if baseline.exists():
-        from mtqe.run import load_baseline_file
+        from mtqe.run import check_stored_scores, load_baseline_file
 
-        verdict = decide(load_baseline_file(baseline), current, rules)
+        stored = load_baseline_file(baseline)
+        check_stored_scores(stored, current, str(baseline), str(results))
+        verdict = decide(stored, current, rules)
     else:
         verdict = missing_baseline(str(baseline), fail=missing is MissingBaseline.fails)
     if markdown:

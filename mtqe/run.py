@@ -153,6 +153,24 @@ def load_baseline_file(path: PathLike) -> RunStats:
     return load_baseline(text, str(path))
 
 
+def check_stored_scores(baseline: RunStats, current: RunStats, baseline_path: str, results_path: str) -> None:
+    """The gate shows stored corpus scores only when they are what the statistics give: raise, naming the
+    file, when one was edited. Identical statistics with equal stored scores need no scoring to tell."""
+    from mtqe.baseline import misstated_scores
+    from mtqe.errors import BaselineError, InputError
+    from mtqe.gate import identical
+    from mtqe.model import LABELS
+
+    if identical(baseline, current) and baseline.scores == current.scores:
+        return
+    for run, path, error in ((baseline, baseline_path, BaselineError), (current, results_path, InputError)):
+        wrong = misstated_scores(run)
+        if wrong:
+            metric, stored, computed = wrong[0]
+            raise error(path, f"corrupt: its stored {LABELS[metric]} score {stored:.4f} is not what its "
+                              f"statistics give ({computed:.4f})")  # fmt: skip
+
+
 SAMPLE_NAMES = ("002_27e87b73d9c2024c.txt", "000_47139297fadea2d9.txt")  # the CNN reference, its round trip
 
 

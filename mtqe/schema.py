@@ -15,7 +15,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any, TypedDict
 
-from mtqe import __version__, jsontext
+import numpy as np
+
+from mtqe import __version__, jsontext, shape
 from mtqe.errors import InputError
 from mtqe.model import (
     METRICS,
@@ -42,6 +44,15 @@ class FindingRecord(TypedDict):
     message: str
 
 
+class MetricScores(TypedDict):  # one score per metric of METRICS (a test keeps the two the same)
+    bleu: float
+    chrf: float
+    chrf_pp: float
+    ter: float
+    wer: float
+    cer: float
+
+
 class CorpusRecord(TypedDict):
     score: float
     ci_low: float
@@ -49,52 +60,125 @@ class CorpusRecord(TypedDict):
     signature: str
 
 
-class SegmentRecord(TypedDict):  # plus one float per metric of METRICS
-    kind: str
-    ref_ids: list[int]
-    hyp_ids: list[int]
+class CorpusScores(TypedDict):  # every metric of METRICS
+    bleu: CorpusRecord
+    chrf: CorpusRecord
+    chrf_pp: CorpusRecord
+    ter: CorpusRecord
+    wer: CorpusRecord
+    cer: CorpusRecord
+
+
+class _LaterSegment(TypedDict, total=False):  # fields added to version 1 later (see _LATER_DEFAULTS)
     confidence: float | None  # how sure the alignment is of the link, 0-1 (mtqe.confidence); null: not compared
     uncertain: bool  # an omission or addition that may be an alignment error
+
+
+class SegmentRecord(MetricScores, _LaterSegment):
+    kind: str  # a LinkKind's value
+    ref_ids: list[int]
+    hyp_ids: list[int]
     ref: str
     hyp: str
 
 
-class DocumentRecord(TypedDict):
+class _LaterSettings(TypedDict, total=False):  # settings added to version 1 later
+    normalize: str
+
+
+class SettingsRecord(_LaterSettings):
+    language: str
+    aligned: bool
+    fix_text: bool
+    bootstrap: int
+    seed: int
+
+
+class _LaterDocument(TypedDict, total=False):  # added to version 1 later: readers do without it
+    sentence_lines: list[int]  # each sentence's line in its file
+
+
+class DocumentRecord(_LaterDocument):
     path: str
     sha256: str
     metadata: list[str]
     sentences: int
-    sentence_lines: list[int]
     encoding: str
     findings: list[FindingRecord]
 
 
-class _WhereRecord(TypedDict, total=False):
+class LengthBucket(TypedDict):  # plus one score per metric, null for a bucket of additions only
+    bucket: str
+    min_words: int
+    max_words: int | None
+    segments: int
+    bleu: float | None
+    chrf: float | None
+    chrf_pp: float | None
+    ter: float | None
+    wer: float | None
+    cer: float | None
+
+
+class NgramRecord(TypedDict):
+    missed: list[tuple[str, int]]
+    added: list[tuple[str, int]]
+
+
+class AnalysisRecord(TypedDict, total=False):
+    by_length: list[LengthBucket]
+    ngrams: dict[str, NgramRecord]  # n -> the n-grams most often missed and added
+
+
+class _LaterSystem(TypedDict, total=False):  # added to version 1 later (or left out): readers do without them
+    uncertain: dict[str, int]  # omissions and additions that may be alignment errors
     segments_file: str  # where the segments are when not in the list (Dask)
     statistics: StatisticsRecord  # where each link's sufficient statistics are (mtqe.statfile)
-
-
-class SystemRecord(DocumentRecord, _WhereRecord):
-    name: str
-    counts: dict[str, int]
-    uncertain: dict[str, int]  # omissions and additions that may be alignment errors
-    corpus: dict[str, CorpusRecord]
-    segments: Sequence[SegmentRecord]
-    analysis: dict[str, Any]
+    analysis: AnalysisRecord
     notes: list[str]
 
 
-class Results(TypedDict):
-    schema_version: str
+class SystemRecord(DocumentRecord, _LaterSystem):
+    name: str
+    counts: dict[str, int]
+    corpus: CorpusScores
+    segments: Sequence[SegmentRecord]
+
+
+class RankingRecord(TypedDict):
+    metric: str
+    systems: list[str]
+
+
+class MetricComparison(TypedDict):
+    delta: float
+    ci_low: float
+    ci_high: float
+    p_bootstrap: float
+    p_randomization: float
+
+
+class ComparisonRecord(TypedDict):
+    system: str
+    against: str
+    units: int
+    metrics: dict[str, MetricComparison]
+
+
+class _ResultsSummary(TypedDict, total=False):  # always written; a reader does without them
     mtqe_version: str
-    settings: dict[str, Any]
+    ranking: RankingRecord
+    comparisons: list[ComparisonRecord]
+
+
+class Results(_ResultsSummary):
+    schema_version: str
+    settings: SettingsRecord
     reference: DocumentRecord
     systems: list[SystemRecord]
-    ranking: dict[str, Any]
-    comparisons: list[dict[str, Any]]
 
 
-def settings_record(settings: Settings) -> dict[str, Any]:
+def settings_record(settings: Settings) -> SettingsRecord:
     return {
         "language": settings.language,
         "aligned": settings.aligned,
@@ -135,8 +219,8 @@ def record_of_document(document: Document) -> DocumentRecord:
     )
 
 
-def corpus_record(corpus: dict[str, CorpusScore]) -> dict[str, CorpusRecord]:
-    return {
+def corpus_record(corpus: dict[str, CorpusScore]) -> CorpusScores:
+    return {  # type: ignore[return-value]
         metric: {
             "score": corpus[metric].score,
             "ci_low": corpus[metric].ci_low,
@@ -213,7 +297,7 @@ def results_record(
     }
 
 
-def _comparison_record(comparison: SystemComparison) -> dict[str, Any]:
+def _comparison_record(comparison: SystemComparison) -> ComparisonRecord:
     return {
         "system": comparison.system,
         "against": comparison.against,
@@ -304,56 +388,102 @@ def write_json(handle: IO[str], results: Results | dict[str, Any]) -> None:
     handle.write("".join(block))
 
 
-_SEGMENT_DEFAULTS = {"confidence": None, "uncertain": False}  # what results written before these fields mean
-_REQUIRED = {
-    "reference": ("path", "sha256", "metadata", "sentences"),
-    "system": ("name", "path", "sha256", "corpus", "segments"),
-    "segment": ("kind", "ref_ids", "hyp_ids", "ref", "hyp", *METRICS),
-}
+_LATER_DEFAULTS = {"confidence": None, "uncertain": False}  # what a segment written before these fields means
+_LIMITED = ("bleu", "chrf", "chrf_pp")  # scores of at most 100 (TER, WER and CER may exceed it)
 
 
 def load_results(text: str, path: str) -> Results:
-    """Parse and check a results.json written by mtqe; raise InputError naming what is wrong."""
+    """Parse and check a results.json written by mtqe; raise InputError naming what is wrong (the first
+    thing: a value of the wrong type, a score that is not a finite number, a link naming a sentence that
+    the documents do not have)."""
     try:
-        data = json.loads(text)
+        data = shape.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(path, f"not valid JSON: {error.msg} (column {error.colno})", error.lineno) from None
+    except shape.ShapeError as error:
+        raise InputError(path, f"not valid JSON: {error.problem}") from None
     if not isinstance(data, dict) or "schema_version" not in data:
         raise InputError(path, "not an mtqe results file (no schema_version)")
     if data["schema_version"] != SCHEMA_VERSION:
         raise InputError(path, f'schema_version {data["schema_version"]!r} is not supported (this mtqe reads "1")')
-    _require(data, ("settings", "reference", "systems"), path, "the file")
-    _require(data["reference"], _REQUIRED["reference"], path, "reference")
-    if not isinstance(data["systems"], list) or not data["systems"]:
-        raise InputError(path, "systems is not a non-empty list")
-    for k, system in enumerate(data["systems"]):
-        _require(system, _REQUIRED["system"], path, f"systems[{k}]")
-        if not isinstance(system["segments"], list):
-            raise InputError(path, f"systems[{k}].segments is not a list")
-        for m, segment in enumerate(system["segments"]):
-            _require(segment, _REQUIRED["segment"], path, f"systems[{k}].segments[{m}]")
-            for key, value in _SEGMENT_DEFAULTS.items():  # fields added to version 1 later
+    try:
+        shape.checker(Results)(data)
+        _check_meaning(data)
+    except shape.ShapeError as error:
+        raise InputError(path, str(error)) from None
+    for system in data["systems"]:
+        for segment in system["segments"]:
+            for key, value in _LATER_DEFAULTS.items():
                 segment.setdefault(key, value)
         system.setdefault("uncertain", {kind: 0 for kind in _GAPS})
-        if "statistics" in system:
-            _check_statistics(system["statistics"], path, f"systems[{k}].statistics")
-    return data  # type: ignore[return-value]
+    return data  # type: ignore[no-any-return]
 
 
-def _check_statistics(entry: Any, path: str, where: str) -> None:
-    _require(entry, tuple(StatisticsRecord.__annotations__), path, where)
-    if not all(isinstance(entry[key], int) and not isinstance(entry[key], bool) for key in ("first_row", "rows")):
-        raise InputError(path, f"{where}: first_row and rows are not whole numbers")
-    if min(entry["first_row"], entry["rows"]) < 0:
-        raise InputError(path, f"{where}: first_row and rows are negative")
-    file = entry["file"]
-    if not all(isinstance(entry[key], str) for key in ("file", "layout", "sha256")) or "/" in file or "\\" in file:
-        raise InputError(path, f"{where}: file, layout and sha256 are not names (a file beside the results)")
+def _check_meaning(data: dict[str, Any]) -> None:
+    """What types cannot say: at least one system, known link kinds, sentence ids that exist, scores in range,
+    statistics beside the results. Checked a system at a time with numpy; a problem is then found segment by
+    segment, to name it."""
+    if not data["systems"]:
+        raise _at(shape.ShapeError("is an empty list"), "systems")
+    references = data["reference"]["sentences"]
+    if references < 0:
+        raise _at(shape.ShapeError("is negative"), "reference", "sentences")
+    for k, system in enumerate(data["systems"]):
+        where = ("systems", f"[{k}]")
+        for metric in METRICS:
+            if not _in_range(metric, np.array([system["corpus"][metric]["score"]])).all():
+                raise _at(shape.ShapeError(_range_problem(metric)), *where, "corpus", metric, "score")
+        if not _segments_fit(system["segments"], references, system["sentences"]):
+            for m, segment in enumerate(system["segments"]):
+                problem = _segment_problem(segment, references, system["sentences"])
+                if problem:
+                    raise _at(shape.ShapeError(problem[1]), *where, "segments", f"[{m}]", problem[0])
+        entry = system.get("statistics")
+        if entry and min(entry["first_row"], entry["rows"]) < 0:
+            raise _at(shape.ShapeError("first_row and rows are negative"), *where, "statistics")
+        if entry and ("/" in entry["file"] or "\\" in entry["file"]):
+            raise _at(shape.ShapeError("is not a file name (a file beside the results)"), *where, "statistics", "file")
 
 
-def _require(entry: Any, keys: tuple[str, ...], path: str, where: str) -> None:
-    if not isinstance(entry, dict):
-        raise InputError(path, f"{where} is not an object")
-    missing = [key for key in keys if key not in entry]
-    if missing:
-        raise InputError(path, f"{where} lacks {', '.join(missing)}")
+_KINDS = frozenset(kind.value for kind in LinkKind)
+
+
+def _segments_fit(segments: Sequence[SegmentRecord], references: int, hypotheses: int) -> bool:
+    if not {segment["kind"] for segment in segments} <= _KINDS:
+        return False
+    for key, count in (("ref_ids", references), ("hyp_ids", hypotheses)):
+        ids = np.fromiter((i for segment in segments for i in segment[key]), dtype=np.int64)  # type: ignore[literal-required]
+        if ids.size and (ids.min() < 0 or ids.max() >= count):
+            return False
+    for metric in METRICS:
+        values = np.fromiter((segment[metric] for segment in segments), dtype=np.float64, count=len(segments))  # type: ignore[literal-required]
+        if not _in_range(metric, values).all():
+            return False
+    return True
+
+
+def _segment_problem(segment: SegmentRecord, references: int, hypotheses: int) -> tuple[str, str] | None:
+    if segment["kind"] not in _KINDS:
+        return "kind", f"is {segment['kind']!r}, not one of {', '.join(sorted(_KINDS))}"
+    for key, count in (("ref_ids", references), ("hyp_ids", hypotheses)):
+        if any(i < 0 or i >= count for i in segment[key]):  # type: ignore[literal-required]
+            return key, f"names a sentence that does not exist (the document has {count})"
+    for metric in METRICS:
+        if not _in_range(metric, np.array([segment[metric]])).all():  # type: ignore[literal-required]
+            return metric, _range_problem(metric)
+    return None
+
+
+def _in_range(metric: str, scores: np.ndarray) -> np.ndarray:
+    """Finite, not negative, and at most 100 for BLEU and chrF (with room for float error: BLEU 100.00000000000004)."""
+    top = 100 + 1e-6 if metric in _LIMITED else np.inf
+    return np.isfinite(scores) & (scores >= 0) & (scores <= top)
+
+
+def _range_problem(metric: str) -> str:
+    return "is not a score from 0 to 100" if metric in _LIMITED else "is not a finite number of at least 0"
+
+
+def _at(error: shape.ShapeError, *steps: str) -> shape.ShapeError:
+    error.steps.extend(reversed(steps))
+    return error

@@ -46,14 +46,44 @@ def test_unknown_system_is_named():
         run_from_results(results_of("A b.\n", "A b.\n"), "x")
 
 
+def _edit_stat(text, metric, value):
+    data = json.loads(text)
+    data["links"]["stats"][metric][1][0] = value
+    return json.dumps(data)  # NaN is written as NaN, as a careless editor would
+
+
+def _edit_score(text, metric, value):
+    data = json.loads(text)
+    data["scores"][metric] = value
+    return json.dumps(data)
+
+
 @pytest.mark.parametrize(
     ("edit", "problem"),
     [
         (lambda text: text[: len(text) // 2], "not valid JSON"),
         (lambda text: "[]", "not an mtqe baseline"),
         (lambda text: text.replace('"mtqe_baseline":"1"', '"mtqe_baseline":"7"'), "baseline version '7'"),
-        (lambda text: text.replace('"stats":{', '"statz":{'), "missing field 'stats'"),
+        (lambda text: text.replace('"stats":{', '"statz":{'), "links: lacks the field 'stats'"),
         (lambda text: text.replace('"ref_ids":[[', '"ref_ids":[[99,'), "does not exist"),
+        (lambda text: text.replace('"ref_ids":[[0]', '"ref_ids":[[]'), "each reference sentence exactly once"),
+        (lambda text: text.replace('"ref_ids":[[0]', '"ref_ids":[["0"]'), r"links.ref_ids\[0\]\[0\]: is not a whole"),
+        (lambda text: text.replace('"bleu":[[', '"bleu":[[-1,', 1), "bleu statistics do not have one row"),
+        (lambda text: _edit_stat(text, "bleu", -3), "negative or impossibly large"),
+        (lambda text: _edit_stat(text, "wer", 10**30), "wer statistics are not all whole numbers"),
+        (lambda text: _edit_stat(text, "cer", 2.5), "cer statistics are not all whole numbers"),
+        (lambda text: _edit_stat(text, "chrf_pp", "7"), "chrf_pp statistics are not all whole numbers"),
+        (lambda text: _edit_stat(text, "ter", float("nan")), "NaN is not a number JSON allows"),
+        (lambda text: _edit_score(text, "chrf", float("inf")), "Infinity is not a number JSON allows"),
+        (lambda text: _edit_score(text, "chrf", "76"), "scores.chrf: is not a number"),
+        (
+            lambda text: text.replace('"settings":{', '"settings":[{', 1).replace('},"metrics"', '}],"metrics"', 1),
+            "settings: is not an object",
+        ),
+        (
+            lambda text: text.replace('"versions":{', '"versions":[{', 1).replace('},"reference"', '}],"reference"', 1),
+            "versions: is not an object",
+        ),
     ],
 )
 def test_corrupt_baselines_are_refused(results, edit, problem):

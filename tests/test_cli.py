@@ -238,7 +238,7 @@ def test_a_baseline_from_other_settings_exits_4(tmp_path):
     assert "setting aligned is False now but True in the baseline" in done.stdout
 
 
-@pytest.mark.parametrize(("content", "problem"), [("", "file is empty"), ('{"mtqe_baseline": "1"}', "missing field")])
+@pytest.mark.parametrize(("content", "problem"), [("", "file is empty"), ('{"mtqe_baseline": "1"}', "lacks the field")])
 def test_a_corrupt_baseline_exits_4(tmp_path, seed_baseline, content, problem):
     (tmp_path / "b.json").write_text(content, encoding="utf-8")
     done = run("gate", str(seed_baseline / "results.json"), "-b", str(tmp_path / "b.json"), cwd=tmp_path)

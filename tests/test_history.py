@@ -23,7 +23,12 @@ def test_entries_parse_in_order():
     [
         ('{"mtqe_history": "1", "scores": {"chrf": 5', "corrupt history line"),
         ('{"scores": {}}', "not an mtqe history line"),
-        ('{"mtqe_history": "1", "scores": {"chrf": "high"}}', "scores are not numbers"),
+        ('{"mtqe_history": "1", "scores": {"chrf": "high"}}', "scores.chrf: is not a number"),
+        ('{"mtqe_history": "1", "scores": {"chrf": NaN}}', "NaN is not a number JSON allows"),
+        ('{"mtqe_history": "1", "scores": {"chrf": -Infinity}}', "-Infinity is not a number JSON allows"),
+        ('{"mtqe_history": "1", "scores": {"chrf": 1e999}}', "scores.chrf: is not a finite number"),
+        ('{"mtqe_history": "1", "scores": {"chrf": 1.0}, "baseline": {"chrf": NaN}}', "NaN"),
+        ('{"mtqe_history": "1", "scores": {"chrf": 1.0}, "commit": 7}', "commit: is not a string and is not null"),
         ('{"mtqe_history": "1", "scores": {"meteor": 1.0}}', "unknown metric"),
     ],
 )

@@ -58,3 +58,12 @@ def test_results_written_before_the_confidence_fields_are_still_read_rendered_an
     assert main(["report", str(old), "-o", str(tmp_path / "old.html")]) == 0
     assert main(["baseline", "save", str(old), "-o", str(tmp_path / "base.json")]) == 0
     assert main(["gate", str(out / "results.json"), "-b", str(tmp_path / "base.json"), "-q"]) == 0
+
+
+def test_the_record_types_name_every_metric():
+    """The results' TypedDicts declare one field per metric (they are what load_results checks against)."""
+    from mtqe.model import METRICS
+    from mtqe.schema import CorpusScores, LengthBucket, MetricScores
+
+    assert tuple(MetricScores.__annotations__) == METRICS and tuple(CorpusScores.__annotations__) == METRICS
+    assert set(METRICS) <= set(LengthBucket.__annotations__)
