@@ -1,3 +1,3 @@
-from mtqe.cli import main
+from mtqe.launch import main
 
 raise SystemExit(main())

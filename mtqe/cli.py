@@ -322,7 +322,7 @@ def _refuse_overwriting(inputs: list[Path | None], outputs: list[Path | None]) -
     """An output that is also an input would destroy the input: refuse before reading anything."""
     for output in outputs:
         for source in inputs:
-            if output is not None and source is not None and output.resolve() == source.resolve():
+            if output is not None and source is not None and os.path.realpath(output) == os.path.realpath(source):
                 raise InputError(str(output), f"is both an input and an output ({source}); write the output elsewhere")
 
 
@@ -333,6 +333,10 @@ def _out(text: str, nl: bool = True) -> None:
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that the final flush does not fail again
+    except OSError as error:  # a full device: the files are written, but what was to be printed is lost
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise OutputError("standard output", f"cannot write: {error.strerror or error}") from None
 
 
 def _err(text: str) -> None:

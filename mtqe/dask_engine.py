@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from mtqe.engine import PairSource, Scored
+from mtqe.engine import PairSource, Scored, bound_notes
 from mtqe.errors import EngineError, InputError
 from mtqe.model import METRICS, EngineName, Normalization, Settings
 from mtqe.pairstats import PairStats
@@ -105,7 +105,7 @@ class DaskEngine:
 
 def score_partition(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     """One partition's pairs -> their sentence scores and sufficient statistics (runs on a worker)."""
-    from mtqe.engine import reference_lengths
+    from mtqe.engine import hyp_words, reference_lengths
     from mtqe.metrics import score_pairs
 
     hyps, refs = frame["hyp"].astype(str).tolist(), frame["ref"].astype(str).tolist()
@@ -115,6 +115,7 @@ def score_partition(frame: pd.DataFrame, language: str) -> pd.DataFrame:
         "ref": pd.Series(refs, dtype="str"),
         "hyp": pd.Series(hyps, dtype="str"),
         "ref_words": reference_lengths(refs),
+        "hyp_words": hyp_words(hyps),  # for the notes on upper bounds (mtqe.engine.bound_notes)
     }
     for k, metric in enumerate(METRICS):
         columns[metric] = scores[:, k]
@@ -139,7 +140,8 @@ def _score_frame(pairs: Any, settings: Settings, segments_path: Path) -> Scored:
     )  # fmt: skip
     stats = PairStats.from_columns({c: local[c].to_numpy() for c in local.columns if "_s" in c})
     scores = local[list(METRICS)].to_numpy(np.float64)
-    return Scored(stats, scores, local["ref_words"].to_numpy(np.int64), _ngrams(scored), (), sample)
+    notes = tuple(bound_notes(stats, local["hyp_words"].to_numpy(np.int64)))
+    return Scored(stats, scores, local["ref_words"].to_numpy(np.int64), _ngrams(scored), notes, sample)
 
 
 def _tally(frame: pd.DataFrame) -> Any:

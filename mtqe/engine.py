@@ -80,7 +80,7 @@ class LocalEngine:
                 tally.merge(chunk_tally)  # type: ignore[arg-type]
                 start = tables.count
                 tables.add(stats, scores, reference_lengths(refs))
-                notes += capped_ter_notes(refs, hyps, start)
+                notes += bound_notes(stats, hyp_words(hyps), start)
                 if sink is not None:
                     sink(start, refs, hyps, scores)
         return tables.result(tuple(notes), tally.result())
@@ -102,18 +102,34 @@ def reference_lengths(refs: list[str]) -> np.ndarray:
     return np.array([len(ref.split()) for ref in refs], dtype=np.int64)
 
 
-def capped_ter_notes(refs: list[str], hyps: list[str], start: int = 0) -> list[str]:
-    """Notes on the links too long for TER's shift search (see :func:`mtqe.fast_stats.ter_capped`)."""
-    from mtqe.fast_stats import ter_capped
+def hyp_words(hyps: list[str]) -> np.ndarray:
+    """Each hypothesis's words as TER counts them: what :func:`bound_notes` needs besides the statistics."""
+    return np.array([len(hyp.lower().split()) for hyp in hyps], dtype=np.int64)
+
+
+def bound_notes(stats: PairStats, hypothesis_words: np.ndarray, start: int = 0) -> list[str]:
+    """Notes on the links whose numbers are upper bounds, the price of bounded work on very long pairs: TER
+    without shifts (:func:`mtqe.fast_stats.ter_capped`), WER and CER edit distances cut into pieces
+    (:func:`mtqe.fast_stats.edit_bounded`). From statistics and word counts alone, so every engine says
+    the same."""
+    from mtqe.fast_stats import edit_bounded, ter_capped
 
     notes = []
-    for k, (ref, hyp) in enumerate(zip(refs, hyps, strict=True), start=start):
-        hyp_words, ref_words = len(hyp.lower().split()), len(ref.lower().split())
-        if ter_capped(hyp_words, ref_words):
+    ter_refs = stats["ter"][:, 1].astype(np.int64).tolist()
+    edits = {metric: stats[metric].astype(np.int64).tolist() for metric in ("wer", "cer")}
+    for k, (hyp_count, ref_count) in enumerate(zip(hypothesis_words.tolist(), ter_refs, strict=True)):
+        if ter_capped(hyp_count, ref_count):
             notes.append(
-                f"link {k}: TER without shifts ({hyp_words} x {ref_words} words is beyond TER's shift search); "
-                "its TER is the plain word edit distance, an upper bound"
+                f"link {start + k}: TER without shifts ({hyp_count} x {ref_count} words is beyond TER's shift "
+                "search); its TER is the word edit distance, an upper bound"
             )
+        for metric, unit in (("wer", "words"), ("cer", "characters")):
+            distance, ref_units, hyp_units = edits[metric][k]
+            if edit_bounded(distance, ref_units, hyp_units):
+                notes.append(
+                    f"link {start + k}: {metric.upper()} is an upper bound: {ref_units} x {hyp_units} {unit} are "
+                    "too long and too different for the exact edit distance in bounded time"
+                )
     return notes
 
 

@@ -47,13 +47,23 @@ class OutputSet:
         self._made_dir = False
 
     def __enter__(self) -> OutputSet:
+        self._refuse_a_file()  # before the run, not after it
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.abort()
 
+    def _refuse_a_file(self) -> None:
+        if self.output_dir.exists() and not self.output_dir.is_dir():
+            raise OutputError(str(self.output_dir), "is a file, not a folder: --output-dir names the folder of outputs")
+        if self.output_dir.is_symlink() and not self.output_dir.exists():
+            raise OutputError(
+                str(self.output_dir), "is a symbolic link that leads nowhere (a loop or a missing target)"
+            )
+
     def _make_dir(self) -> None:
         if not self.output_dir.is_dir():
+            self._refuse_a_file()
             self.output_dir.mkdir(parents=True)  # only once there is something to write
             self._made_dir = True
 

@@ -316,6 +316,60 @@ def test_output_piped_to_a_closed_reader_keeps_the_exit_code(tmp_path, seed_base
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_full_standard_output_is_one_line_and_exit_3(tmp_path, seed_baseline):
+    """The gate's files are written; the verdict it could not print is reported, not a traceback."""
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "mtqe", "gate", str(seed_baseline / "results.json"), "-b",
+             str(seed_baseline / "base.json")], cwd=tmp_path, env=env, stdout=full, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+    assert done.returncode == 3
+    assert done.stderr == "mtqe: error: standard output: cannot write: No space left on device\n"
+
+
+def test_symbolic_link_loops_and_a_file_as_output_folder_are_one_line(tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    cases = [
+        (
+            ["evaluate", "a", str(SEED_HYP), "-o", "out"],
+            "mtqe: error: a: cannot read: Too many levels of symbolic links",
+        ),
+        (
+            ["evaluate", str(SEED_REF), str(SEED_HYP), "-o", "a"],
+            "mtqe: error: a: is a symbolic link that leads nowhere",
+        ),
+        (["evaluate", str(SEED_REF), str(SEED_HYP), "-o", "file"], "mtqe: error: file: is a file, not a folder"),
+        (["report", "a", "-o", "page.html"], "mtqe: error: a: cannot read: Too many levels of symbolic links"),
+    ]
+    for args, line in cases:
+        done = run(*args, cwd=tmp_path)
+        assert done.returncode == 3 and done.stderr.startswith(line) and done.stderr.count("\n") == 1, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "file"]  # nothing written, nothing left
+
+
+def test_ctrl_c_while_the_command_is_still_importing_is_one_line(monkeypatch, capsys):
+    import importlib.abc
+
+    from mtqe import launch
+
+    class Interrupted(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "mtqe.cli":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "mtqe.cli")
+    monkeypatch.setattr(sys, "meta_path", [Interrupted(), *sys.meta_path])
+    assert launch.main() == 130
+    assert capsys.readouterr().err == "mtqe: interrupted while starting; nothing was written\n"
+
+
 def test_a_c_locale_changes_nothing(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LC_ALL": "C", "LANG": "C"}
     out = tmp_path / "c"

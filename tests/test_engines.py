@@ -61,7 +61,21 @@ def case_bom_crlf(folder: Path) -> tuple[bytes, bytes, list[str]]:
     return codecs.BOM_UTF8 + text(refs).encode(), text(hyps).replace("\n", "\r\n").encode(), []
 
 
+def case_huge_lines(folder: Path) -> tuple[bytes, bytes, list[str]]:
+    """Lines beyond the bounds of exact TER and CER: the same upper bounds and notes from every engine."""
+    import random
+
+    rng = random.Random(3)
+    refs, hyps = ted(40)
+    refs[7] = "".join(rng.choice("abcdefgh") for _ in range(150_000))  # no spaces: one huge word
+    hyps[7] = "".join(rng.choice("abcdefgh") for _ in range(150_000))
+    words = [f"w{rng.randrange(500)}" for _ in range(3000)]
+    refs[20], hyps[20] = " ".join(words), " ".join(rng.sample(words, len(words)))
+    return text(refs).encode(), text(hyps).encode(), []
+
+
 CASES = {
+    "huge-lines": case_huge_lines,
     "nfd-normalized": case_nfd,
     "cp1252": case_cp1252,
     "mojibake": case_mojibake(False),
@@ -107,6 +121,9 @@ def test_every_engine_gives_the_same_results(tmp_path, case):
     memory = results["memory"]
     if case == "nfd-normalized":
         assert memory["systems"][0]["segments"][3]["chrf"] == 100.0
+    if case == "huge-lines":
+        assert [note.split(":")[0] + note.split(":")[1][:4] for note in memory["systems"][0]["notes"]] == [
+            "link 7 CER", "link 20 TER"]  # fmt: skip
     if case == "cp1252":
         assert memory["systems"][0]["encoding"] == "cp1252" and memory["systems"][0]["findings"]
     if case.startswith("mojibake"):

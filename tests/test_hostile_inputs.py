@@ -157,10 +157,32 @@ def test_huge_lines_and_loops_finish_with_a_note(tmp_path):
     results = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
     assert results["systems"][0]["notes"] == [
         "link 1: TER without shifts (20000 x 200000 words is beyond TER's shift search); "
-        "its TER is the plain word edit distance, an upper bound"
+        "its TER is the word edit distance, an upper bound",
+        "link 1: CER is an upper bound: 1155672 x 115638 characters are too long and too different for the exact "
+        "edit distance in bounded time",
     ]
     assert "TER without shifts" in done.stderr
     assert all(0 <= s["chrf"] <= 100 for s in results["systems"][0]["segments"])
+
+
+def test_long_lines_keep_exact_error_rates_when_close_and_bound_them_when_not():
+    """CER and WER are jiwer's exact numbers for long lines that differ little (a banded search), and upper
+    bounds, found in bounded time, for long lines that differ everywhere (edit_bounded says which)."""
+    import random
+
+    import jiwer
+
+    from mtqe.fast_stats import EDIT_MAX_CELLS, edit_bounded, error_rate_stats
+
+    rng = random.Random(5)
+    ref = "".join(rng.choice("abcdefgh") for _ in range(150_000))
+    close = ref[:70_000] + "xyz" + ref[70_003:100_000] + ref[100_050:]
+    far = "".join(rng.choice("abcdefgh") for _ in range(150_000))
+    assert len(ref) * len(far) > EDIT_MAX_CELLS
+    (edits, n, m), (far_edits, _, far_m) = error_rate_stats([close, far], [ref, ref], words=False).tolist()
+    assert edits / n == jiwer.cer(ref, close) and not edit_bounded(edits, n, m)
+    assert edit_bounded(far_edits, n, far_m) and far_edits >= 0.5 * n  # random text: about 0.55 x n edits
+    assert far_edits <= max(n, far_m)
 
 
 def test_encoded_surrogates_never_reach_the_pipeline(tmp_path):

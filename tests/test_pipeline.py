@@ -126,7 +126,7 @@ def test_a_pair_too_long_for_ters_shift_search_is_capped_and_said(tmp_path):
     system = result.systems[0]
     assert system.notes == (
         "link 1: TER without shifts (2500 x 2500 words is beyond TER's shift search); "
-        "its TER is the plain word edit distance, an upper bound",
+        "its TER is the word edit distance, an upper bound",
     )
     assert system.segments[1].scores.ter == 100 * (Levenshtein.distance(words, words[1250:] + words[:1250]) / 2500)
     assert system.segments[0].scores.ter == 0.0
