@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from mtqe.errors import InputError
-from mtqe.model import METRICS
+from mtqe.model import LABELS, METRICS
 from mtqe.report.csv import render_csv
 from mtqe.report.html import SERVER_ROWS, embed_json, quality_band, render_html
 from mtqe.report.summary import render_summary
@@ -152,10 +152,38 @@ def test_summary_names_each_system_and_its_counts(hostile_evaluation):
 
 @pytest.mark.parametrize(
     ("metric", "value", "band"),
-    [("chrf", 80.0, 4), ("chrf", 50.0, 3), ("chrf", 59.96, 4), ("chrf", 10.0, 0), ("ter", 10.0, 4), ("ter", 90.0, 0)],
+    [
+        ("chrf", 80.0, 4),
+        ("chrf", 50.0, 2),
+        ("chrf", 69.96, 4),
+        ("chrf", 10.0, 0),
+        ("ter", 10.0, 4),
+        ("ter", 90.0, 0),
+        ("bleu", 45.0, 3),
+        ("bleu", 23.0, 1),
+        ("cer", 12.0, 3),
+        ("wer", 70.04, 1),
+    ],
 )
 def test_quality_bands_follow_the_value_as_shown(metric, value, band):
     assert quality_band(metric, value) == band
+
+
+def test_the_legend_gives_every_metrics_bands_and_the_cells_follow_them(hostile_page):
+    """BLEU 45 and chrF 45 are different qualities; the legend says where each band starts, per metric."""
+    import html
+
+    from mtqe.report.html import QUALITY_BANDS, band_ranges
+
+    assert band_ranges("bleu") == ["≥ 50", "40–50", "30–40", "20–30", "< 20"]
+    assert band_ranges("ter") == ["≤ 25", "25–40", "40–55", "55–70", "> 70"]
+    assert quality_band("bleu", 45.0) != quality_band("chrf", 45.0)
+    legend = hostile_page.split('<table class="band-legend">', 1)[1].split("</table>", 1)[0]
+    for metric in METRICS:
+        row = re.search(rf"<th scope=\"row\">{re.escape(LABELS[metric])} .*?</tr>", legend).group(0)
+        cells = [(band, html.unescape(text)) for band, text in re.findall(r'<td class="num q(\d)">([^<]*)</td>', row)]
+        assert cells == [(str(4 - k), text) for k, text in enumerate(band_ranges(metric))]
+        assert len(QUALITY_BANDS[metric]) == 4
 
 
 class _Skeleton(HTMLParser):

@@ -16,6 +16,7 @@ import base64
 import contextlib
 import functools
 import hashlib
+import itertools
 import json
 import pickle
 import re
@@ -35,9 +36,18 @@ from mtqe.report.summary import plural
 
 SERVER_ROWS = 200  # segments per system rendered into the HTML itself
 KIND_CODES = {"match": 0, "omission": 1, "addition": 2}
-# Quality bands (best first) for colouring a score; lower-is-better metrics are mirrored.
-_BANDS_UP = (60.0, 45.0, 30.0, 15.0)
-_BANDS_DOWN = (20.0, 35.0, 50.0, 70.0)
+# Quality bands for colouring a score, per metric, best first: a score of at least the limit (BLEU, chrF) or
+# at most it (TER, WER, CER). Rules of thumb, not significance: BLEU after the common reading (under 20 the
+# gist is hard to get, 30-40 understandable to good, over 50 very high quality), chrF about 20 points above
+# BLEU on the same output, TER and WER about where such outputs fall, CER where their characters do.
+QUALITY_BANDS: dict[str, tuple[float, float, float, float]] = {
+    "bleu": (50.0, 40.0, 30.0, 20.0),
+    "chrf": (70.0, 60.0, 50.0, 40.0),
+    "chrf_pp": (70.0, 60.0, 50.0, 40.0),
+    "ter": (25.0, 40.0, 55.0, 70.0),
+    "wer": (25.0, 40.0, 55.0, 70.0),
+    "cer": (10.0, 20.0, 30.0, 45.0),
+}
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
@@ -46,9 +56,18 @@ def quality_band(metric: str, value: float | None) -> int | str:
     if value is None:
         return "na"
     value = round(value, 1)  # the value as shown, so a cell's colour agrees with its number
+    limits = QUALITY_BANDS[metric]
     if HIGHER_IS_BETTER[metric]:
-        return next((4 - k for k, limit in enumerate(_BANDS_UP) if value >= limit), 0)
-    return next((4 - k for k, limit in enumerate(_BANDS_DOWN) if value <= limit), 0)
+        return next((4 - k for k, limit in enumerate(limits) if value >= limit), 0)
+    return next((4 - k for k, limit in enumerate(limits) if value <= limit), 0)
+
+
+def band_ranges(metric: str) -> list[str]:
+    """What each band of ``metric`` holds, best first, for the legend: "≥ 50", "40–50", ..., "< 20"."""
+    limits = [f"{limit:g}" for limit in QUALITY_BANDS[metric]]
+    if HIGHER_IS_BETTER[metric]:
+        return [f"≥ {limits[0]}", *(f"{low}–{high}" for high, low in itertools.pairwise(limits)), f"< {limits[-1]}"]
+    return [f"≤ {limits[0]}", *(f"{low}–{high}" for low, high in itertools.pairwise(limits)), f"> {limits[-1]}"]
 
 
 # Bidirectional embedding, override and isolate controls can reorder what a reader sees
@@ -162,6 +181,7 @@ def _environment() -> Environment:
     )
     env.globals.update(METRICS=METRICS, LABELS=LABELS, HIGHER_IS_BETTER=HIGHER_IS_BETTER, SERVER_ROWS=SERVER_ROWS)
     env.filters["band"] = lambda value, metric: quality_band(metric, value)
+    env.globals["band_ranges"] = band_ranges
     env.filters["plural"] = plural
     env.filters["link_title"] = link_title
     env.filters["visible"] = visible
@@ -298,7 +318,7 @@ def _page_data(results: dict[str, Any], diffs: list[list[WordDiff]]) -> dict[str
         "metrics": list(METRICS),
         "labels": LABELS,
         "higher": HIGHER_IS_BETTER,
-        "bands": {"up": _BANDS_UP, "down": _BANDS_DOWN},
+        "bands": QUALITY_BANDS,
         "kinds": list(KIND_CODES),
         "titles": LINK_TITLES,
         "referenceLines": results["reference"].get("sentence_lines", []),

@@ -16,7 +16,7 @@
 
   function band(metric, value) {
     var up = data.higher[data.metrics[metric]];
-    var limits = up ? data.bands.up : data.bands.down;
+    var limits = data.bands[data.metrics[metric]];
     for (var k = 0; k < limits.length; k++) {
       if (up ? value >= limits[k] : value <= limits[k]) { return 4 - k; }
     }
