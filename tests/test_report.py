@@ -316,3 +316,27 @@ def test_plot_axes_show_their_whole_maximum():
     plot = str(histogram([3.0] * 24_885, label="chrF", higher_is_better=True))
     assert ">24.9k</text>" in plot  # not "4885" cut by the margin
     assert "0-5: 24,885 segments" in plot
+
+
+def test_system_differences_say_better_or_worse_in_each_metrics_direction():
+    """A clearly better system is "better" on every metric, TER's lower score included; the interval and both
+    p-values are on the page, and the verdict follows approximate randomization."""
+    from mtqe.report.html import comparison_verdict
+    from tests.conftest import SEED_HYP, SEED_REF
+
+    ref = SEED_REF.read_text(encoding="utf-8")
+    close = ref.replace(" the ", " a ")
+    evaluation = evaluate_texts(ref, SEED_HYP.read_text(encoding="utf-8"), close, bootstrap=300)
+    results = evaluation_to_dict(evaluation)
+    [comparison] = results["comparisons"]
+    assert comparison["system"] == "hyp1" and comparison["against"] == "hyp0"
+    assert comparison["metrics"]["ter"]["delta"] < 0 < comparison["metrics"]["chrf"]["delta"]
+    assert all(comparison_verdict(m, comparison["metrics"][m]) == "better" for m in METRICS)
+    assert comparison_verdict("ter", {"delta": 3.0, "p_randomization": 0.01, "p_bootstrap": 0.2}) == "worse"
+    assert comparison_verdict("bleu", {"delta": 3.0, "p_randomization": 0.2, "p_bootstrap": 0.01}) == "same"
+    page = render_html(results)
+    table = page.split('<table class="ranking">', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r'<td class="num (better|worse|same)">([^<]*) <span class="verdict">([^<]*)</span>', table)
+    assert [(verdict, word) for verdict, _, word in cells] == [("better", "better")] * len(METRICS)
+    ter = comparison["metrics"]["ter"]
+    assert f"[{ter['ci_low']:+.2f}, {ter['ci_high']:+.2f}]" in table and f"bootstrap {ter['p_bootstrap']:.3f}" in table

@@ -62,6 +62,17 @@ def quality_band(metric: str, value: float | None) -> int | str:
     return next((4 - k for k, limit in enumerate(limits) if value <= limit), 0)
 
 
+SIGNIFICANCE = 0.05  # the level of the report's better/worse verdicts
+
+
+def comparison_verdict(metric: str, comparison: dict[str, Any]) -> str:
+    """ "better", "worse" or "same" (no significant difference) for a system against the baseline system, in
+    the metric's direction, by paired approximate randomization (the bootstrap's p-value is a detail)."""
+    if not comparison["p_randomization"] < SIGNIFICANCE or comparison["delta"] == 0:
+        return "same"
+    return "better" if (comparison["delta"] > 0) == HIGHER_IS_BETTER[metric] else "worse"
+
+
 def band_ranges(metric: str) -> list[str]:
     """What each band of ``metric`` holds, best first, for the legend: "≥ 50", "40–50", ..., "< 20"."""
     limits = [f"{limit:g}" for limit in QUALITY_BANDS[metric]]
@@ -181,7 +192,7 @@ def _environment() -> Environment:
     )
     env.globals.update(METRICS=METRICS, LABELS=LABELS, HIGHER_IS_BETTER=HIGHER_IS_BETTER, SERVER_ROWS=SERVER_ROWS)
     env.filters["band"] = lambda value, metric: quality_band(metric, value)
-    env.globals["band_ranges"] = band_ranges
+    env.globals.update(band_ranges=band_ranges, comparison_verdict=comparison_verdict)
     env.filters["plural"] = plural
     env.filters["link_title"] = link_title
     env.filters["visible"] = visible
