@@ -340,3 +340,20 @@ def test_system_differences_say_better_or_worse_in_each_metrics_direction():
     assert [(verdict, word) for verdict, _, word in cells] == [("better", "better")] * len(METRICS)
     ter = comparison["metrics"]["ter"]
     assert f"[{ter['ci_low']:+.2f}, {ter['ci_high']:+.2f}]" in table and f"bootstrap {ter['p_bootstrap']:.3f}" in table
+
+
+def test_lines_paired_by_position_are_not_labelled_with_a_link_shape(tmp_path):
+    """--aligned pairs every line 1-1 by position: "match 1-1" on every row says nothing, so it is left out."""
+    from tests.helpers import run_in_process
+
+    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
+    ref.write_text("One line here.\nTwo lines here.\nThree lines.\n", encoding="utf-8")
+    hyp.write_text("One line there.\nTwo lines here.\nThree more lines.\n", encoding="utf-8")
+    for options, shapes in (["--aligned"], 0), ([], 3):
+        out = tmp_path / f"out{len(options)}"
+        assert (
+            run_in_process(["evaluate", str(ref), str(hyp), "-q", "-o", str(out), *options], tmp_path).returncode == 0
+        )
+        page = (out / "report.html").read_text(encoding="utf-8")
+        assert page.count("match 1-1</span>") == shapes
+        assert f'"aligned":{"true" if options else "false"}' in page

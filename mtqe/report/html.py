@@ -332,6 +332,7 @@ def _page_data(results: dict[str, Any], diffs: list[list[WordDiff]]) -> dict[str
         "bands": QUALITY_BANDS,
         "kinds": list(KIND_CODES),
         "titles": LINK_TITLES,
+        "aligned": bool(results["settings"].get("aligned")),  # lines paired by position: no link shapes to show
         "referenceLines": results["reference"].get("sentence_lines", []),
         "systems": systems,
     }

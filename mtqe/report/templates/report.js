@@ -126,7 +126,7 @@
     first.appendChild(label);
     tr.appendChild(first);
     var kindCell = el("td");
-    var suffix = kind === "match" ? " " + sys.refIds[i].length + "-" + sys.hypIds[i].length : "";
+    var suffix = kind === "match" && !data.aligned ? " " + sys.refIds[i].length + "-" + sys.hypIds[i].length : "";
     var kindLabel = el("span", "kind kind-" + (doubt ? "uncertain" : kind), kind + (doubt ? "?" : "") + suffix);
     kindLabel.title = title(sys, i, kind, doubt);
     kindCell.appendChild(kindLabel);
