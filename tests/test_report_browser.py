@@ -288,3 +288,22 @@ def test_hostile_text_is_shown_never_run(browser, tmp_path):
     assert page.page.locator("#system-0 table.segments img, #system-0 table.segments svg").count() == 0
     assert "⟨U+202E⟩" in shown and "\u202e" not in shown  # bidi controls shown, never applied
     page.close()
+
+
+def test_the_segment_header_sticks_and_row_checkboxes_are_named(browser, tmp_path):
+    """The segments table scrolls in its own box so its header stays in view; each row's checkbox is named
+    after its link, for the server's rows and the script's alike (not "0", "1"...)."""
+    path = tmp_path / "large.html"
+    path.write_text(render_html(synthetic_results(600)), encoding="utf-8")
+    page = Page(browser, path)
+    box = page.page.locator("#system-0 .table-wrap:has(> table.segments)")
+    box.scroll_into_view_if_needed()
+    box.evaluate("box => { box.scrollTop = 2000; }")
+    assert box.evaluate("box => box.scrollTop") == 2000  # it is a scroll box: the rows moved up under the header
+    header = page.page.locator("#system-0 table.segments thead th").first
+    assert abs(header.bounding_box()["y"] - box.bounding_box()["y"]) < 2
+    assert page.page.get_by_role("checkbox", name="word differences of link 3", exact=True).count() == 1
+    page.page.locator("#system-0 .next").click()  # rows the script draws
+    assert page.page.get_by_role("checkbox", name="word differences of link 100", exact=True).count() == 1
+    assert page.errors == []
+    page.close()

@@ -121,6 +121,7 @@
     label.title = "word differences";
     var box = el("input", "row-diff");
     box.type = "checkbox";
+    box.setAttribute("aria-label", "word differences of link " + sys.rowIndex(i));
     label.appendChild(box);
     label.appendChild(document.createTextNode(" " + sys.rowIndex(i)));
     first.appendChild(label);
