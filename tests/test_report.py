@@ -357,3 +357,26 @@ def test_lines_paired_by_position_are_not_labelled_with_a_link_shape(tmp_path):
         page = (out / "report.html").read_text(encoding="utf-8")
         assert page.count("match 1-1</span>") == shapes
         assert f'"aligned":{"true" if options else "false"}' in page
+
+
+def test_the_history_page_draws_each_system_its_verdicts_and_the_baseline():
+    from mtqe.history import parse_history, render_entry
+    from mtqe.report.html import render_history
+
+    def entry(commit, system, status, chrf, baseline):
+        scores = {"chrf": chrf, "bleu": chrf - 20}
+        return {"mtqe_history": "1", "commit": commit, "system": system, "status": status, "scores": scores,
+                "baseline": {"chrf": baseline, "bleu": baseline - 20}}  # fmt: skip
+
+    lines = [entry("a1", "prod", "pass", 60.0, 60.0), entry("a1", "draft", "warn", 55.0, 56.0),
+             entry("b2", "prod", "fail", 57.5, 60.0), entry("c3", "prod", "identical", 57.5, 57.5)]  # fmt: skip
+    entries = parse_history("".join(render_entry(line) for line in lines), "h.jsonl")
+    page = render_history(entries, "h.jsonl")
+    chrf = page.split("chrF ↑ over 4 runs, 2 systems", 1)[1].split("</svg>", 1)[0]
+    assert chrf.count("<polyline") == 1  # prod's three runs; draft has one run, a point
+    assert [re.search(r'class="run status-(\w+)"', dot).group(1) for dot in chrf.split("<circle")[1:]] == [
+        "pass", "fail", "identical", "warn"]  # fmt: skip
+    assert "run 3 (b2), prod: 57.50 (fail)" in chrf and "run 2 (a1), draft: 55.00 (warn)" in chrf
+    assert "the latest run's baseline: 57.50" in chrf and 'class="baseline"' in chrf
+    assert ">run 1 (a1)</text>" in chrf and ">run 4 (c3)</text>" in chrf
+    assert '<td class="status-fail">fail</td>' in page

@@ -131,21 +131,22 @@ def render_history(entries: list[dict[str, Any]], path: str) -> str:
 
 
 def _trends(entries: list[dict[str, Any]]) -> list[Markup]:
+    """One plot per metric: each system's runs as a line, points coloured by the gate's verdict, and the
+    baseline that the latest run was compared with."""
     labels = [
         f"run {k + 1}" + (f" ({entry['commit']})" if entry.get("commit") else "") for k, entry in enumerate(entries)
     ]
     trends = []
     for metric in METRICS:
-        runs = [(label, e["scores"][metric]) for label, e in zip(labels, entries, strict=True) if metric in e["scores"]]
-        if runs:
-            trends.append(
-                plots.trend(
-                    [value for _, value in runs],
-                    [label for label, _ in runs],
-                    label=LABELS[metric],
-                    higher_is_better=HIGHER_IS_BETTER[metric],
-                )
-            )
+        series: dict[str, list[plots.Run]] = {}
+        for position, (label, entry) in enumerate(zip(labels, entries, strict=True)):
+            if metric in entry["scores"]:
+                run = plots.Run(position, entry["scores"][metric], entry.get("status", "unknown"), label)
+                series.setdefault(entry.get("system", "?"), []).append(run)
+        if series:
+            latest = entries[-1].get("baseline", {}).get(metric)
+            trends.append(plots.trend(series, len(entries), label=LABELS[metric],
+                                      higher_is_better=HIGHER_IS_BETTER[metric], baseline=latest))  # fmt: skip
     return trends
 
 

@@ -7,7 +7,8 @@ anyway, so the plots are safe to embed as-is. Large corpora are summarised
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from markupsafe import Markup, escape
@@ -189,34 +190,74 @@ def _short(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
-def trend(values: Sequence[float], labels: Sequence[str], *, label: str, higher_is_better: bool) -> Markup:
-    """A metric over successive runs (oldest left), each point titled with its run's label."""
-    width, height, left, bottom = 440, 170, 40, 26
-    plot_w, plot_h = width - left - 14, height - bottom - 20
+@dataclass(frozen=True)
+class Run:
+    """One gate run of one system, as a trend plot draws it."""
+
+    position: int  # its line in the history, oldest 0
+    value: float
+    status: str  # the gate's verdict: pass, warn, fail, identical...
+    label: str  # run number and commit
+
+
+_SERIES_CLASSES = 4  # line styles for systems (.series-0 .. .series-3, repeated)
+
+
+def trend(series: Mapping[str, Sequence[Run]], runs: int, *, label: str, higher_is_better: bool,
+          baseline: float | None = None) -> Markup:  # fmt: skip
+    """A metric over successive gate runs (oldest left): one line per system, each point coloured by the
+    gate's verdict and titled with its run, the latest baseline as a dashed line, and the first and last
+    runs' labels under the axis."""
+    width, height, left, bottom = 440, 200, 40, 40
+    plot_w, plot_h = width - left - 14, height - bottom - 34
+    values = [run.value for system_runs in series.values() for run in system_runs]
+    if baseline is not None:
+        values.append(baseline)
     low, high = min(values, default=0.0), max(values, default=1.0)
     if high - low < 1.0:
         low, high = low - 0.5, high + 0.5
-    count = len(values)
 
-    def point(k: int) -> tuple[float, float]:
-        x = left + (plot_w * k / (count - 1) if count > 1 else plot_w / 2)
-        return x, height - bottom - plot_h * (values[k] - low) / (high - low)
+    def x_of(position: int) -> float:
+        return left + (plot_w * position / (runs - 1) if runs > 1 else plot_w / 2)
+
+    def y_of(value: float) -> float:
+        return height - bottom - plot_h * (value - low) / (high - low)
 
     arrow = "↑" if higher_is_better else "↓"
-    body = [f'<text x="{left}" y="12" class="plot-title">{escape(label)} {arrow} over {count} runs</text>']
-    if count > 1:
-        path = " ".join(f"{_n(x)},{_n(y)}" for x, y in map(point, range(count)))
-        body.append(f'<polyline points="{path}" class="trend"/>')
-    for k in _evenly(count, MAX_POINTS):
-        x, y = point(k)
-        body.append(
-            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3" class="dot"><title>{escape(labels[k])}: '
-            f"{values[k]:.2f}</title></circle>"
-        )
+    systems = f", {len(series)} systems" if len(series) > 1 else ""
+    body = [f'<text x="{left}" y="12" class="plot-title">{escape(label)} {arrow} over {runs} runs{systems}</text>']
+    if baseline is not None:
+        y = _n(y_of(baseline))
+        body.append(f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" class="baseline"><title>the latest '
+                    f"run's baseline: {baseline:.2f}</title></line>")  # fmt: skip
+    for k, (system, system_runs) in enumerate(series.items()):
+        style = f"series-{k % _SERIES_CLASSES}"
+        if len(system_runs) > 1:
+            path = " ".join(f"{_n(x_of(run.position))},{_n(y_of(run.value))}" for run in system_runs)
+            body.append(f'<polyline points="{path}" class="trend {style}"><title>{escape(system)}</title></polyline>')
+        for index in _evenly(len(system_runs), MAX_POINTS):
+            run = system_runs[index]
+            body.append(
+                f'<circle cx="{_n(x_of(run.position))}" cy="{_n(y_of(run.value))}" r="3.5" '
+                f'class="run status-{escape(run.status)}"><title>{escape(run.label)}, {escape(system)}: '
+                f"{run.value:.2f} ({escape(run.status)})</title></circle>"
+            )
+    if len(series) > 1:  # a key: each system's line style and name, under the title
+        for k, system in enumerate(list(series)[:_SERIES_CLASSES]):
+            x = left + 110 * k
+            body.append(f'<line x1="{x}" y1="24" x2="{x + 18}" y2="24" class="trend series-{k}"/>'
+                        f'<text x="{x + 22}" y="27" class="axis">{escape(system[:14])}</text>')  # fmt: skip
+    ends = sorted({run.position: run.label for system_runs in series.values() for run in system_runs}.items())
+    axis = height - bottom
     body += [
-        f'<line x1="{left}" y1="{height - bottom}" x2="{left + plot_w}" y2="{height - bottom}" class="axis-line"/>',
-        f'<text x="{left - 4}" y="{height - bottom}" class="axis" text-anchor="end">{low:.1f}</text>',
-        f'<text x="{left - 4}" y="{height - bottom - plot_h + 8}" class="axis" text-anchor="end">{high:.1f}</text>',
+        f'<line x1="{left}" y1="{axis}" x2="{left + plot_w}" y2="{axis}" class="axis-line"/>',
+        f'<text x="{left - 4}" y="{axis}" class="axis" text-anchor="end">{low:.1f}</text>',
+        f'<text x="{left - 4}" y="{axis - plot_h + 8}" class="axis" text-anchor="end">{high:.1f}</text>',
         f'<text x="{left + plot_w}" y="{height - 4}" class="axis" text-anchor="end">runs, oldest first →</text>',
     ]
+    if ends:
+        body.append(f'<text x="{left}" y="{axis + 12}" class="axis">{escape(ends[0][1])}</text>')
+    if len(ends) > 1:
+        body.append(f'<text x="{left + plot_w}" y="{axis + 12}" class="axis" text-anchor="end">'
+                    f"{escape(ends[-1][1])}</text>")  # fmt: skip
     return _svg(width, height, f"{label} over runs", body)
