@@ -67,7 +67,7 @@ class AlignParams:
     merge: dict[tuple[int, int], float] = field(  # per character merged into a side's longest sentence
         default_factory=lambda: {
             **{(1, 1): 0.0, (1, 2): 0.45, (2, 1): 0.45, (2, 2): 0.45},
-            **{(1, 3): 0.3, (3, 1): 0.3, (2, 3): 0.3, (3, 2): 0.3, (1, 4): 0.3, (4, 1): 0.3},
+            **{(1, 3): 0.4, (3, 1): 0.4, (2, 3): 0.4, (3, 2): 0.4, (1, 4): 0.4, (4, 1): 0.4},
         }
     )
     length: float = 0.25  # weight of |log(length ratio / the documents' length ratio)|

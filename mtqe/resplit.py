@@ -64,6 +64,8 @@ _STOP = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")  # a word that end
 _EDGE = 3  # words at each end of a reference sentence that a span's ends are compared with
 _MAX_CELLS = 4_000_000  # the band is widened only while its table stays this small (about 70 MB)
 _MIN_SENTENCES = 4  # fewer reference sentences give too little to go by
+_COVERED = 0.3  # an omitted sentence with this share of its word weight in its neighbour's part is part of it
+_STEM = 5  # words are compared by this many first letters to tell what a part covers
 _RATIO = 2.0  # a hypothesis with sentences this many times longer (in words) than the reference's is split
 
 
@@ -110,6 +112,11 @@ class _Learned:
     vocabulary: dict[str, int]
     sentences: list[list[int]]
     idf: np.ndarray
+
+    @functools.cached_property
+    def stems(self) -> list[str]:
+        """Each word id's first :data:`_STEM` letters."""
+        return [key[:_STEM] for key in self.vocabulary]  # in order of the ids
 
 
 def _learn(reference: Sequence[str]) -> _Learned:
@@ -214,7 +221,7 @@ def split_merged(
         (j,) = link.hyp_ids
         before, after = (_omitted(links[k + step]) if 0 <= k + step < len(links) else None for step in (-1, 1))
         cut = cut_into(link.ref_ids, link.hyp_ids) if len(link.ref_ids) > 1 else (hypothesis.sentences[j],)
-        wider = _with_room(cut, ref_texts, link.ref_ids, before, after)
+        wider = _with_room(cut, ref_texts, link.ref_ids, before, after, learned)
         if wider != link.ref_ids:
             cut = cut_into(wider, link.hyp_ids)
         if len(cut) > 1:
@@ -235,22 +242,38 @@ def _omitted(link: Link) -> int | None:
     return link.ref_ids[0] if not link.hyp_ids and len(link.ref_ids) == 1 else None
 
 
-def _with_room(
-    cut: Sequence[Sentence], reference: Sequence[str], ref_ids: tuple[int, ...], before: int | None, after: int | None
-) -> tuple[int, ...]:
+def _with_room(cut: Sequence[Sentence], reference: Sequence[str], ref_ids: tuple[int, ...], before: int | None,
+               after: int | None, learned: _Learned) -> tuple[int, ...]:  # fmt: skip
     """A link's reference sentences and the omitted ones beside them (``before``, ``after``) that the
     parts at its ends have room for."""
-    first = (before,) if before is not None and _room(cut[0].text, reference, ref_ids[0], before) else ()
-    last = (after,) if after is not None and _room(cut[-1].text, reference, ref_ids[-1], after) else ()
+    room = functools.partial(_room, reference, learned)
+    first = (before,) if before is not None and room(cut[0].text, ref_ids[0], before) else ()
+    last = (after,) if after is not None and room(cut[-1].text, ref_ids[-1], after) else ()
     return (*first, *ref_ids, *last)
 
 
-def _room(part: str, reference: Sequence[str], linked: int, omitted: int) -> bool:
-    """Whether a hypothesis part linked to reference sentence ``linked`` is nearer in length to it and the
-    omitted sentence beside it than to it alone: MT that ran two lines together ("Totally unacceptable."
-    and "Okay, fine." in "totally unacceptable Yes, ok")."""
+def _room(reference: Sequence[str], learned: _Learned, part: str, linked: int, omitted: int) -> bool:
+    """Whether a hypothesis part linked to reference sentence ``linked`` also translates the omitted sentence
+    beside it: it is nearer in length to both than to the linked one alone (MT that ran two lines together:
+    "Totally unacceptable." and "Okay, fine." in "totally unacceptable Yes, ok"), or it holds enough of the
+    omitted sentence's words that the linked one has not (:func:`_covered`; MT that garbled the second)."""
     alone = len(part) - len(reference[linked])
-    return abs(alone - len(reference[omitted])) < abs(alone)
+    if abs(alone - len(reference[omitted])) < abs(alone):
+        return True
+    return _covered(learned, part, learned.sentences[linked], learned.sentences[omitted]) >= _COVERED
+
+
+def _covered(learned: _Learned, part: str, linked: list[int], omitted: list[int]) -> float:
+    """The share of an omitted reference sentence's word weight (IDF, each word once) that a hypothesis part
+    has and the reference sentence it is linked to has not; words compared by their first
+    :data:`_STEM` letters, so that "survives" finds "survivor" and "Regierung" "Regierungen"."""
+    stems = learned.stems
+    found = {key[:_STEM] for _, key, _ in _words(part) if key}
+    taken = {stems[i] for i in linked}
+    words = set(omitted)
+    total = sum(learned.idf[i] for i in words)
+    gained = sum(learned.idf[i] for i in words if stems[i] in found and stems[i] not in taken)
+    return gained / total if total > 0 else 0.0
 
 
 def _cut_into(learned: _Learned, hypothesis: Document, tokens: list[list[tuple[int, str, bool]]], punctuated: bool,

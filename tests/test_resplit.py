@@ -203,6 +203,21 @@ def test_a_sentence_that_ran_two_lines_together_is_cut_for_the_sentence_beside_i
     assert [(link.ref_ids, link.hyp_ids) for link in links] == [((i,), (i,)) for i in range(5)]
 
 
+def test_a_part_has_room_for_an_omitted_sentence_whose_words_it_holds_beyond_its_own_sentences():
+    from mtqe.resplit import _learn, _room
+
+    reference = [
+        "It is there, and it is big.",
+        "There it is, and it survives.",
+        "So for us, the next step actually is really finishing our field trials.",
+        "And it is the end of it.",
+    ]
+    learned = _learn(reference)
+    # TED: the MT merged sentences 1 and 2 and garbled the first; no longer than sentence 2, but "survivor"
+    assert _room(reference, learned, "Here's a survivor; our next goal is to finish the landscape test.", 2, 1)
+    assert not _room(reference, learned, "Our next goal is to finish the landscape test this year.", 2, 1)
+
+
 def test_sentences_whose_boundaries_fall_inside_the_references_are_joined_and_cut_again():
     from mtqe.pipeline import align_documents
 
