@@ -40,8 +40,8 @@ def browser():
 class Page:
     """A page with every dialog, console error and page error recorded."""
 
-    def __init__(self, browser, path: Path, *, javascript: bool = True) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, java_script_enabled=javascript)
+    def __init__(self, browser, path: Path, *, javascript: bool = True, width: int = 1400) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": 1000}, java_script_enabled=javascript)
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
         self.errors: list[str] = []
@@ -305,5 +305,24 @@ def test_the_segment_header_sticks_and_row_checkboxes_are_named(browser, tmp_pat
     assert page.page.get_by_role("checkbox", name="word differences of link 3", exact=True).count() == 1
     page.page.locator("#system-0 .next").click()  # rows the script draws
     assert page.page.get_by_role("checkbox", name="word differences of link 100", exact=True).count() == 1
+    assert page.errors == []
+    page.close()
+
+
+def test_a_phone_wide_page_scrolls_only_down_and_labels_each_score(browser, tmp_path):
+    """At 390 px each link is a card: texts full width, the six scores in a row, each named; nothing makes
+    the page scroll sideways (long paths wrap)."""
+    from mtqe.model import LABELS, METRICS
+
+    out = tmp_path / "out"
+    assert main(["evaluate", str(SEED_REF), str(SEED_HYP), "-o", str(out), "-q"]) == 0
+    page = Page(browser, out / "report.html", width=390)
+    assert page.page.evaluate("document.documentElement.scrollWidth") <= 390
+    first = page.rows().first
+    texts = first.locator("td.text")
+    assert texts.nth(0).bounding_box()["width"] > 300 and texts.nth(1).bounding_box()["width"] > 300
+    scores = first.locator("td.num").filter(has_not=first.locator("label"))
+    labels = [cell.evaluate("td => getComputedStyle(td, '::before').content") for cell in scores.all()[-6:]]
+    assert labels == [f'"{LABELS[m]}"' for m in METRICS]
     assert page.errors == []
     page.close()
