@@ -173,8 +173,8 @@ def _stats(tables: dict[str, Any], count: int) -> PairStats:
             table = np.array(tables[metric])
         except (ValueError, TypeError):  # rows of different lengths
             raise StatisticsError(f"{metric} statistics do not have one row per link of one width") from None
-        if count == 0 and table.size == 0:
-            table = table.reshape(0, WIDTHS.get(metric, CHRF_COLUMNS))
+        if count == 0 and table.size == 0:  # no links: np.array([]) is float64
+            table = np.zeros((0, WIDTHS.get(metric, CHRF_COLUMNS)), dtype=np.int64)
         allowed = "iuf" if metric == "ter" else "iu"  # TER's statistics are sacrebleu's floats
         if table.dtype.kind not in allowed:
             raise StatisticsError(f"{metric} statistics are not all whole numbers")
@@ -187,20 +187,3 @@ def _stats(tables: dict[str, Any], count: int) -> PairStats:
     if not np.array_equal(loaded["chrf"], stats["chrf"]):
         raise StatisticsError("chrf statistics are not chrf_pp's character columns")
     return stats
-
-
-def misstated_scores(run: RunStats) -> list[tuple[str, float, float]]:
-    """Corpus scores stored with ``run`` that are not what its statistics give (metric, stored, computed): a
-    number edited by hand, or statistics that belong to another run. Either is corrupt state."""
-    from mtqe.metrics import make_metrics  # the scorers: only when a stored number must be checked
-
-    metrics = make_metrics(run.settings.get("language") or "en")
-    wrong = []
-    for metric in METRICS:
-        computed = metrics[metric].corpus_score(run.stats[metric].sum(axis=0))
-        if not abs(computed - run.scores[metric]) <= _SCORE_TOLERANCE:
-            wrong.append((metric, run.scores[metric], computed))
-    return wrong
-
-
-_SCORE_TOLERANCE = 1e-6  # points: sums of TER's float statistics may differ in their last bits between engines

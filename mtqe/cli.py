@@ -205,10 +205,12 @@ def baseline_save_command(
 ) -> int:
     """Save a system's per-segment statistics, settings and signatures as a baseline."""
     from mtqe.baseline import render_baseline
+    from mtqe.run import check_stored_scores
     from mtqe.writing import atomic_write_text
 
     _refuse_overwriting([results], [output])
     run = _run_from(results, system)
+    check_stored_scores(run, str(results), InputError)  # an edited number never becomes a baseline
     atomic_write_text(output, render_baseline(run))
     _out(f"wrote {output}: baseline of {run.system}, {len(run.ref_ids)} links")
     return EXIT_OK
@@ -255,10 +257,10 @@ def gate_command(
     _refuse_overwriting([results, baseline], [markdown, junit, history])
     current = _run_from(results, system)
     if baseline.exists():
-        from mtqe.run import check_stored_scores, load_baseline_file
+        from mtqe.run import check_gate_scores, load_baseline_file
 
         stored = load_baseline_file(baseline)
-        check_stored_scores(stored, current, str(baseline), str(results))
+        check_gate_scores(stored, current, str(baseline), str(results))
         verdict = decide(stored, current, rules)
     else:
         verdict = missing_baseline(str(baseline), fail=missing is MissingBaseline.fails)

@@ -104,7 +104,9 @@ def reference_lengths(refs: list[str]) -> np.ndarray:
 
 def hyp_words(hyps: list[str]) -> np.ndarray:
     """Each hypothesis's words as TER counts them: what :func:`bound_notes` needs besides the statistics."""
-    return np.array([len(hyp.lower().split()) for hyp in hyps], dtype=np.int64)
+    from mtqe.fast_stats import ter_words
+
+    return np.array([len(ter_words(hyp)) for hyp in hyps], dtype=np.int64)
 
 
 def bound_notes(stats: PairStats, hypothesis_words: np.ndarray, start: int = 0) -> list[str]:

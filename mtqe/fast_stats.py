@@ -292,6 +292,11 @@ def chrf_stats(hyps: Sequence[str], refs: Sequence[str], word_order: int) -> tup
 TER_MAX_CELLS = 4_000_000  # hypothesis words x reference words beyond which TER's shift search is skipped
 
 
+def ter_words(text: str) -> list[str]:
+    """The words TER counts and aligns (sacrebleu's defaults: lower-cased, split at white space)."""
+    return text.lower().split()
+
+
 def ter_capped(hyp_words: int, ref_words: int) -> bool:
     """Whether a pair is too long for TER's shift search (it would take minutes and gigabytes)."""
     return hyp_words * ref_words > TER_MAX_CELLS
@@ -303,8 +308,8 @@ def ter_stats(hyps: Sequence[str], refs: Sequence[str]) -> tuple[np.ndarray, np.
     A pair longer than :data:`TER_MAX_CELLS` allows gets the word edit distance (:func:`edit_distance`), TER without
     shifts (an upper bound of its edits); the caller reports it.
     """
-    hyp_words = [h.lower().split() for h in hyps]
-    ref_words = [r.lower().split() for r in refs]
+    hyp_words = [ter_words(h) for h in hyps]
+    ref_words = [ter_words(r) for r in refs]
     capped = [ter_capped(len(h), len(r)) for h, r in zip(hyp_words, ref_words, strict=True)]
     interleaved = [
         s

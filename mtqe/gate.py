@@ -170,3 +170,20 @@ def holm(p_values: dict[str, float]) -> dict[str, float]:
 def missing_baseline(path: str, fail: bool) -> Verdict:
     message = f"no baseline at {path}: nothing to compare with; save one with 'mtqe baseline save'"
     return Verdict(GateStatus.NO_BASELINE, message, fails=fail)
+
+
+def misstated_scores(run: RunStats) -> list[tuple[str, float, float]]:
+    """Corpus scores stored with ``run`` that are not what its statistics give (metric, stored, computed): a
+    number edited by hand, or statistics that belong to another run. Either is corrupt state."""
+    from mtqe.metrics import make_metrics
+
+    metrics = make_metrics(run.settings.get("language") or "en")
+    wrong = []
+    for metric in METRICS:
+        computed = metrics[metric].corpus_score(run.stats[metric].sum(axis=0))
+        if not abs(computed - run.scores[metric]) <= _SCORE_TOLERANCE:
+            wrong.append((metric, run.scores[metric], computed))
+    return wrong
+
+
+_SCORE_TOLERANCE = 1e-6  # points: sums of TER's float statistics may differ in their last bits between engines

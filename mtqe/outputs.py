@@ -54,12 +54,11 @@ class OutputSet:
         self.abort()
 
     def _refuse_a_file(self) -> None:
-        if self.output_dir.exists() and not self.output_dir.is_dir():
-            raise OutputError(str(self.output_dir), "is a file, not a folder: --output-dir names the folder of outputs")
-        if self.output_dir.is_symlink() and not self.output_dir.exists():
-            raise OutputError(
-                str(self.output_dir), "is a symbolic link that leads nowhere (a loop or a missing target)"
-            )
+        nearest = next((p for p in (self.output_dir, *self.output_dir.parents) if p.exists() or p.is_symlink()), None)
+        if nearest is not None and nearest.exists() and not nearest.is_dir():
+            raise OutputError(str(nearest), "is a file, not a folder: --output-dir names the folder of outputs")
+        if nearest is not None and not nearest.exists():  # a symbolic link to nowhere
+            raise OutputError(str(nearest), "is a symbolic link that leads nowhere (a loop or a missing target)")
 
     def _make_dir(self) -> None:
         if not self.output_dir.is_dir():

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from mtqe.engine import Engine, MemoryEngine, SegmentSink
-from mtqe.errors import SettingsError
+from mtqe.errors import BaselineError, InputError, SettingsError
 from mtqe.io import TextReader
 from mtqe.model import Document, EngineName, Evaluation, Normalization, RunStats, Settings
 from mtqe.pairstats import PairStats
@@ -153,22 +153,28 @@ def load_baseline_file(path: PathLike) -> RunStats:
     return load_baseline(text, str(path))
 
 
-def check_stored_scores(baseline: RunStats, current: RunStats, baseline_path: str, results_path: str) -> None:
-    """The gate shows stored corpus scores only when they are what the statistics give: raise, naming the
-    file, when one was edited. Identical statistics with equal stored scores need no scoring to tell."""
-    from mtqe.baseline import misstated_scores
-    from mtqe.errors import BaselineError, InputError
-    from mtqe.gate import identical
+def check_stored_scores(run: RunStats, path: str, error: type[BaselineError] | type[InputError]) -> None:
+    """A run's stored corpus scores must be what its statistics give (:func:`mtqe.gate.misstated_scores`):
+    the gate shows them, and a baseline keeps them. Raise ``error`` naming the file when one is not."""
+    from mtqe.gate import misstated_scores
     from mtqe.model import LABELS
+
+    wrong = misstated_scores(run)
+    if wrong:
+        metric, stored, computed = wrong[0]
+        problem = f"its stored {LABELS[metric]} score {stored:.4f} is not what its statistics give ({computed:.4f})"
+        raise error(path, f"corrupt: {problem}: edited by hand, or scored again by another sacrebleu or jiwer")
+
+
+def check_gate_scores(baseline: RunStats, current: RunStats, baseline_path: str, results_path: str) -> None:
+    """:func:`check_stored_scores` of both runs, except when their statistics are identical and their stored
+    scores equal: then the baseline's were checked when it was saved, and the gate needs no scorer."""
+    from mtqe.gate import identical
 
     if identical(baseline, current) and baseline.scores == current.scores:
         return
-    for run, path, error in ((baseline, baseline_path, BaselineError), (current, results_path, InputError)):
-        wrong = misstated_scores(run)
-        if wrong:
-            metric, stored, computed = wrong[0]
-            raise error(path, f"corrupt: its stored {LABELS[metric]} score {stored:.4f} is not what its "
-                              f"statistics give ({computed:.4f})")  # fmt: skip
+    check_stored_scores(baseline, baseline_path, BaselineError)
+    check_stored_scores(current, results_path, InputError)
 
 
 SAMPLE_NAMES = ("002_27e87b73d9c2024c.txt", "000_47139297fadea2d9.txt")  # the CNN reference, its round trip

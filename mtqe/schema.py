@@ -125,7 +125,7 @@ class NgramRecord(TypedDict):
     added: list[tuple[str, int]]
 
 
-class AnalysisRecord(TypedDict, total=False):
+class AnalysisRecord(TypedDict):
     by_length: list[LengthBucket]
     ngrams: dict[str, NgramRecord]  # n -> the n-grams most often missed and added
 
@@ -138,9 +138,15 @@ class _LaterSystem(TypedDict, total=False):  # added to version 1 later (or left
     notes: list[str]
 
 
+class LinkCounts(TypedDict):  # one count per LinkKind
+    match: int
+    omission: int
+    addition: int
+
+
 class SystemRecord(DocumentRecord, _LaterSystem):
     name: str
-    counts: dict[str, int]
+    counts: LinkCounts
     corpus: CorpusScores
     segments: Sequence[SegmentRecord]
 
@@ -165,14 +171,11 @@ class ComparisonRecord(TypedDict):
     metrics: dict[str, MetricComparison]
 
 
-class _ResultsSummary(TypedDict, total=False):  # always written; a reader does without them
+class Results(TypedDict):
+    schema_version: str
     mtqe_version: str
     ranking: RankingRecord
     comparisons: list[ComparisonRecord]
-
-
-class Results(_ResultsSummary):
-    schema_version: str
     settings: SettingsRecord
     reference: DocumentRecord
     systems: list[SystemRecord]
@@ -428,6 +431,16 @@ def _check_meaning(data: dict[str, Any]) -> None:
     references = data["reference"]["sentences"]
     if references < 0:
         raise _at(shape.ShapeError("is negative"), "reference", "sentences")
+    names = {system["name"] for system in data["systems"]}
+    ranking = data["ranking"]
+    if ranking["metric"] not in METRICS:
+        raise _at(shape.ShapeError(f"is {ranking['metric']!r}, not a metric"), "ranking", "metric")
+    if not set(ranking["systems"]) <= names:
+        raise _at(shape.ShapeError("names a system the results do not have"), "ranking", "systems")
+    for k, comparison in enumerate(data["comparisons"]):
+        missing = [m for m in METRICS if m not in comparison["metrics"]]
+        if missing:
+            raise _at(shape.ShapeError(f"lacks the field {missing[0]!r}"), "comparisons", f"[{k}]", "metrics")
     for k, system in enumerate(data["systems"]):
         where = ("systems", f"[{k}]")
         for metric in METRICS:
@@ -446,10 +459,15 @@ def _check_meaning(data: dict[str, Any]) -> None:
 
 
 _KINDS = frozenset(kind.value for kind in LinkKind)
+_SIDES = {  # which sides of a link of each kind are empty (reference, hypothesis)
+    LinkKind.MATCH.value: (False, False), LinkKind.OMISSION.value: (False, True), LinkKind.ADDITION.value: (True, False)
+}  # fmt: skip
 
 
 def _segments_fit(segments: Sequence[SegmentRecord], references: int, hypotheses: int) -> bool:
     if not {segment["kind"] for segment in segments} <= _KINDS:
+        return False
+    if any((not segment["ref_ids"], not segment["hyp_ids"]) != _SIDES[segment["kind"]] for segment in segments):
         return False
     for key, count in (("ref_ids", references), ("hyp_ids", hypotheses)):
         ids = np.fromiter((i for segment in segments for i in segment[key]), dtype=np.int64)  # type: ignore[literal-required]
@@ -465,6 +483,12 @@ def _segments_fit(segments: Sequence[SegmentRecord], references: int, hypotheses
 def _segment_problem(segment: SegmentRecord, references: int, hypotheses: int) -> tuple[str, str] | None:
     if segment["kind"] not in _KINDS:
         return "kind", f"is {segment['kind']!r}, not one of {', '.join(sorted(_KINDS))}"
+    if (not segment["ref_ids"], not segment["hyp_ids"]) != _SIDES[segment["kind"]]:
+        return (
+            "kind",
+            f"is {segment['kind']!r}, but the link has {len(segment['ref_ids'])} reference and "
+            f"{len(segment['hyp_ids'])} hypothesis sentences",
+        )
     for key, count in (("ref_ids", references), ("hyp_ids", hypotheses)):
         if any(i < 0 or i >= count for i in segment[key]):  # type: ignore[literal-required]
             return key, f"names a sentence that does not exist (the document has {count})"

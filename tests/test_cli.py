@@ -345,6 +345,8 @@ def test_symbolic_link_loops_and_a_file_as_output_folder_are_one_line(tmp_path):
             "mtqe: error: a: is a symbolic link that leads nowhere",
         ),
         (["evaluate", str(SEED_REF), str(SEED_HYP), "-o", "file"], "mtqe: error: file: is a file, not a folder"),
+        (["evaluate", str(SEED_REF), str(SEED_HYP), "-o", "file/sub"], "mtqe: error: file: is a file, not a folder"),
+        (["evaluate", str(SEED_REF), str(SEED_HYP), "-o", "a/sub"], "mtqe: error: a: is a symbolic link that leads"),
         (["report", "a", "-o", "page.html"], "mtqe: error: a: cannot read: Too many levels of symbolic links"),
     ]
     for args, line in cases:

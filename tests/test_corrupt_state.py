@@ -32,6 +32,15 @@ def _segment(data):
 
 
 RESULTS_EDITS = {
+    "no mtqe_version": (lambda d: d.pop("mtqe_version"), "lacks the field 'mtqe_version'"),
+    "no ranking": (lambda d: d.pop("ranking"), "lacks the field 'ranking'"),
+    "an unknown ranking metric": (lambda d: d["ranking"].update(metric="meteor"), "ranking.metric: is 'meteor'"),
+    "counts without matches": (lambda d: _system(d)["counts"].pop("match"), "counts: lacks the field 'match'"),
+    "analysis without n-grams": (lambda d: _system(d)["analysis"].pop("ngrams"), "analysis: lacks the field 'ngrams'"),
+    "a match with no reference": (
+        lambda d: _system(d)["segments"][1].update(ref_ids=[]),
+        "segments[1].kind: is 'match', but the link has 0 reference",
+    ),
     "systems is an object": (lambda d: d.update(systems={}), "systems: is not a list"),
     "no systems": (lambda d: d.update(systems=[]), "systems: is an empty list"),
     "a score is text": (
@@ -97,6 +106,17 @@ def test_an_edited_baseline_score_is_refused_not_shown(seed_run, tmp_path, metri
     done = run_in_process(["gate", str(seed_run / "results.json"), "-b", str(edited)], tmp_path)
     assert done.returncode == 4 and done.stdout == ""
     assert done.stderr.startswith(f"mtqe: error: {edited}: corrupt: its stored ") and "99.0000" in done.stderr
+
+
+def test_an_edited_results_score_never_becomes_a_baseline(seed_run, tmp_path):
+    data = json.loads((seed_run / "results.json").read_text(encoding="utf-8"))
+    _system(data)["corpus"]["chrf"]["score"] = 55.0
+    edited = tmp_path / "results.json"
+    edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    shutil.copy(seed_run / "statistics.npy", tmp_path / "statistics.npy")
+    done = run_in_process(["baseline", "save", str(edited), "-o", str(tmp_path / "b.json")], tmp_path)
+    assert done.returncode == 3 and "chrF score 55.0000 is not what its statistics give" in done.stderr
+    assert done.stdout == "" and not (tmp_path / "b.json").exists()
 
 
 def test_an_edited_results_score_is_refused_by_the_gate(seed_run, tmp_path):

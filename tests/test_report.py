@@ -73,7 +73,7 @@ def test_saved_results_load_back_and_render_the_same_page(hostile_evaluation, ho
         ("{not json", "not valid JSON"),
         ("[1, 2]", "no schema_version"),
         ('{"schema_version": "9"}', "schema_version '9' is not supported"),
-        ('{"schema_version": "1", "settings": {}, "reference": {}, "systems": []}', "settings: lacks the field"),
+        ('{"schema_version": "1", "settings": {}, "reference": {}, "systems": []}', "lacks the field 'mtqe_version'"),
     ],
 )
 def test_broken_results_files_are_refused(text, problem):

@@ -17,6 +17,7 @@
   function band(metric, value) {
     var up = data.higher[data.metrics[metric]];
     var limits = data.bands[data.metrics[metric]];
+    value = parseFloat(value.toFixed(1)); // the value as shown, so a cell's colour agrees with its number
     for (var k = 0; k < limits.length; k++) {
       if (up ? value >= limits[k] : value <= limits[k]) { return 4 - k; }
     }
