@@ -451,6 +451,7 @@ def _check_meaning(data: dict[str, Any]) -> None:
                 problem = _segment_problem(segment, references, system["sentences"])
                 if problem:
                     raise _at(shape.ShapeError(problem[1]), *where, "segments", f"[{m}]", problem[0])
+            raise AssertionError("_segments_fit found a problem that _segment_problem cannot name")  # same rules
         entry = system.get("statistics")
         if entry and min(entry["first_row"], entry["rows"]) < 0:
             raise _at(shape.ShapeError("first_row and rows are negative"), *where, "statistics")

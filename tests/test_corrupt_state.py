@@ -31,6 +31,17 @@ def _segment(data):
     return data["systems"][0]["segments"][0]
 
 
+def _edited_results(seed_run, folder, edit):
+    """The seed run's results.json changed by ``edit`` (written with NaN as NaN, as json.dumps does), beside a
+    copy of its statistics file."""
+    data = json.loads((seed_run / "results.json").read_text(encoding="utf-8"))
+    edit(data)
+    edited = folder / "results.json"
+    edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    shutil.copy(seed_run / "statistics.npy", folder / "statistics.npy")
+    return edited
+
+
 RESULTS_EDITS = {
     "no mtqe_version": (lambda d: d.pop("mtqe_version"), "lacks the field 'mtqe_version'"),
     "no ranking": (lambda d: d.pop("ranking"), "lacks the field 'ranking'"),
@@ -78,11 +89,7 @@ RESULTS_EDITS = {
 @pytest.mark.parametrize("command", ["gate", "report", "baseline"])
 def test_a_corrupt_results_file_is_one_line_naming_the_value(seed_run, tmp_path, name, command):
     edit, problem = RESULTS_EDITS[name]
-    data = json.loads((seed_run / "results.json").read_text(encoding="utf-8"))
-    edit(data)
-    broken = tmp_path / "results.json"
-    broken.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")  # NaN as NaN, as json.dumps does
-    shutil.copy(seed_run / "statistics.npy", tmp_path / "statistics.npy")
+    broken = _edited_results(seed_run, tmp_path, edit)
     args = {
         "gate": ["gate", str(broken), "-b", str(seed_run / "base.json")],
         "report": ["report", str(broken), "-o", str(tmp_path / "page.html")],
@@ -109,22 +116,14 @@ def test_an_edited_baseline_score_is_refused_not_shown(seed_run, tmp_path, metri
 
 
 def test_an_edited_results_score_never_becomes_a_baseline(seed_run, tmp_path):
-    data = json.loads((seed_run / "results.json").read_text(encoding="utf-8"))
-    _system(data)["corpus"]["chrf"]["score"] = 55.0
-    edited = tmp_path / "results.json"
-    edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    shutil.copy(seed_run / "statistics.npy", tmp_path / "statistics.npy")
+    edited = _edited_results(seed_run, tmp_path, lambda d: _system(d)["corpus"]["chrf"].update(score=55.0))
     done = run_in_process(["baseline", "save", str(edited), "-o", str(tmp_path / "b.json")], tmp_path)
     assert done.returncode == 3 and "chrF score 55.0000 is not what its statistics give" in done.stderr
     assert done.stdout == "" and not (tmp_path / "b.json").exists()
 
 
 def test_an_edited_results_score_is_refused_by_the_gate(seed_run, tmp_path):
-    data = json.loads((seed_run / "results.json").read_text(encoding="utf-8"))
-    _system(data)["corpus"]["chrf"]["score"] = 80.0
-    edited = tmp_path / "results.json"
-    edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    shutil.copy(seed_run / "statistics.npy", tmp_path / "statistics.npy")
+    edited = _edited_results(seed_run, tmp_path, lambda d: _system(d)["corpus"]["chrf"].update(score=80.0))
     done = run_in_process(["gate", str(edited), "-b", str(seed_run / "base.json")], tmp_path)
     assert done.returncode == 3 and "chrF score 80.0000 is not what its statistics give" in done.stderr
 
