@@ -22,7 +22,7 @@ import pandas as pd
 from mtqe.engine import PairSource, Scored, bound_notes
 from mtqe.errors import EngineError, InputError
 from mtqe.model import METRICS, EngineName, Normalization, Settings
-from mtqe.pairstats import PairStats
+from mtqe.pairstats import PairStats, RowChanges
 from mtqe.schema import DocumentRecord, document_record, segment_record
 
 CONNECT_TIMEOUT = "10s"  # how long to wait for a scheduler given with --scheduler
@@ -106,10 +106,10 @@ class DaskEngine:
 def score_partition(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     """One partition's pairs -> their sentence scores and sufficient statistics (runs on a worker)."""
     from mtqe.engine import hyp_words, reference_lengths
-    from mtqe.metrics import score_pairs
+    from mtqe.metrics import PairScorer
 
     hyps, refs = frame["hyp"].astype(str).tolist(), frame["ref"].astype(str).tolist()
-    stats, scores = score_pairs(hyps, refs, language)
+    stats, scores, _, changes = PairScorer(language).score_and_tally(hyps, refs, tally=False)
     columns: dict[str, Any] = {
         "segment": frame["segment"].to_numpy(),
         "ref": pd.Series(refs, dtype="str"),
@@ -120,7 +120,25 @@ def score_partition(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     for k, metric in enumerate(METRICS):
         columns[metric] = scores[:, k]
     columns.update(stats.columns())
+    changed = np.zeros(len(hyps), dtype=bool)
+    changed[changes.rows] = True
+    columns[_TYPOGRAPHY] = changed  # and what the typography-insensitive texts change, 0 where nothing
+    delta = PairStats.empty(len(hyps))
+    for metric, table in delta.tables.items():
+        table[changes.rows] = changes.delta.tables[metric]
+    columns.update({_TYPOGRAPHY + name: column for name, column in delta.columns().items()})
     return pd.DataFrame(columns)
+
+
+_TYPOGRAPHY = "typography"  # a partition's column saying which pairs mtqe.typography changes; its prefix of deltas
+
+
+def _typography(scored: Any) -> RowChanges:
+    """The statistics that the typography-insensitive texts change, of the changed pairs only, in order."""
+    names = [c for c in scored.columns if c.startswith(_TYPOGRAPHY) and c != _TYPOGRAPHY]
+    changed = scored[scored[_TYPOGRAPHY]][["segment", *names]].compute().sort_values("segment", kind="stable")
+    delta = PairStats.from_columns({name[len(_TYPOGRAPHY) :]: changed[name].to_numpy() for name in names})
+    return RowChanges(changed["segment"].to_numpy(np.int64), delta)
 
 
 def _score_frame(pairs: Any, settings: Settings, segments_path: Path) -> Scored:
@@ -128,7 +146,7 @@ def _score_frame(pairs: Any, settings: Settings, segments_path: Path) -> Scored:
     scored = pairs.map_partitions(score_partition, settings.language, meta=meta).persist()
     shown = ["segment", "ref", "hyp", *METRICS]
     scored[shown].to_parquet(segments_path, write_index=False)
-    numbers = [c for c in meta.columns if c not in ("ref", "hyp")]
+    numbers = [c for c in meta.columns if c not in ("ref", "hyp") and not c.startswith(_TYPOGRAPHY)]
     local = scored[numbers].compute().sort_values("segment", kind="stable")
     first = scored[shown].head(SAMPLE, npartitions=-1)
     worst = scored[shown].nsmallest(SAMPLE, "chrf").compute()
@@ -141,7 +159,8 @@ def _score_frame(pairs: Any, settings: Settings, segments_path: Path) -> Scored:
     stats = PairStats.from_columns({c: local[c].to_numpy() for c in local.columns if "_s" in c})
     scores = local[list(METRICS)].to_numpy(np.float64)
     notes = tuple(bound_notes(stats, local["hyp_words"].to_numpy(np.int64)))
-    return Scored(stats, scores, local["ref_words"].to_numpy(np.int64), _ngrams(scored), notes, sample)
+    ngrams = _ngrams(scored)
+    return Scored(stats, scores, local["ref_words"].to_numpy(np.int64), ngrams, notes, sample, _typography(scored))
 
 
 def _tally(frame: pd.DataFrame) -> Any:

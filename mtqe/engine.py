@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
 from mtqe.model import METRICS, CorpusScore, EngineName, Settings, freeze
-from mtqe.pairstats import STORED, WIDTHS, PairStats
+from mtqe.pairstats import STORED, WIDTHS, PairStats, RowChanges
 from mtqe.timing import stage
 
 PairChunk = tuple[list[str], list[str]]  # (references, hypotheses) of consecutive pairs
@@ -43,6 +43,7 @@ class Scored:
     ngrams: dict[str, Any]  # the n-grams most often missed and added (mtqe.analysis.NgramTally)
     notes: tuple[str, ...] = ()
     sample: tuple[dict[str, Any], ...] = ()  # links kept for the report by an engine that keeps no texts
+    typography: RowChanges = field(default_factory=RowChanges.none)  # statistics of the normalized texts
 
     def __post_init__(self) -> None:
         freeze(self, "ngrams")
@@ -73,17 +74,19 @@ class LocalEngine:
         tables = _Tables(source.expected_pairs())
         notes: list[str] = []
         tally = NgramTally()
+        typography: list[tuple[int, RowChanges]] = []
         with PairScorer(settings.language, self.workers) as scorer:
             for refs, hyps in source.chunks():
                 with stage("score"):
-                    stats, scores, chunk_tally = scorer.score_and_tally(hyps, refs)
+                    stats, scores, chunk_tally, changes = scorer.score_and_tally(hyps, refs)
                 tally.merge(chunk_tally)  # type: ignore[arg-type]
                 start = tables.count
                 tables.add(stats, scores, reference_lengths(refs))
+                typography.append((start, changes))
                 notes += bound_notes(stats, hyp_words(hyps), start)
                 if sink is not None:
                     sink(start, refs, hyps, scores)
-        return tables.result(tuple(notes), tally.result())
+        return tables.result(tuple(notes), tally.result(), RowChanges.concat(typography))
 
 
 class MemoryEngine(LocalEngine):
@@ -166,32 +169,38 @@ class _Tables:
         self.stats = {metric: grown(table) for metric, table in self.stats.items()}
         self.scores, self.lengths, self.rows = grown(self.scores), grown(self.lengths), rows
 
-    def result(self, notes: tuple[str, ...], ngrams: dict[str, Any]) -> Scored:
+    def result(self, notes: tuple[str, ...], ngrams: dict[str, Any], typography: RowChanges) -> Scored:
         n = self.count
         stats = PairStats({m: self.stats[m][:n] for m in STORED})
-        return Scored(stats, self.scores[:n], self.lengths[:n], ngrams, notes)
+        return Scored(stats, self.scores[:n], self.lengths[:n], ngrams, notes, typography=typography)
 
 
 # --- the shared tail -------------------------------------------------------------------------------
 
 
-def corpus_scores(stats: PairStats, settings: Settings) -> dict[str, CorpusScore]:
-    """Each metric's corpus score from summed statistics, its bootstrap interval and its signature."""
+def corpus_scores(
+    stats: PairStats, settings: Settings, typography: RowChanges | None = None
+) -> tuple[dict[str, CorpusScore], dict[str, CorpusScore]]:
+    """Each metric's corpus score from summed statistics, its bootstrap interval and its signature; and the
+    same of the typography-insensitive texts (:mod:`mtqe.typography`), over the same resamples, their
+    signatures naming the normalization (empty without ``typography``)."""
+    from mtqe import typography as normalization
     from mtqe.metrics import make_metrics
-    from mtqe.stats import bootstrap_interval
+    from mtqe.stats import bootstrap_intervals
 
     metrics = make_metrics(settings.language)
     score = {metric: scorer.corpus_score for metric, scorer in metrics.items()}
-    intervals = bootstrap_interval(stats, score, settings.bootstrap, settings.seed)
-    return {
-        metric: CorpusScore(
-            score=scorer.corpus_score(stats.total(metric)),
-            ci_low=intervals[metric][0],
-            ci_high=intervals[metric][1],
-            signature=scorer.signature(settings.bootstrap, settings.seed),
-        )
-        for metric, scorer in metrics.items()
-    }
+    changes = (typography.rows, typography.delta) if typography is not None else None
+    intervals, plain_intervals = bootstrap_intervals(stats, score, settings.bootstrap, settings.seed, changes)
+    corpus, plain = {}, {}
+    for metric, scorer in metrics.items():
+        signature = scorer.signature(settings.bootstrap, settings.seed)
+        corpus[metric] = CorpusScore(scorer.corpus_score(stats.total(metric)), *intervals[metric], signature)
+        if typography is not None:
+            total = typography.total(stats, metric)
+            plain[metric] = CorpusScore(scorer.corpus_score(total), *plain_intervals[metric],
+                                        normalization.signature(signature))  # fmt: skip
+    return corpus, plain
 
 
 @dataclass(frozen=True)
@@ -199,9 +208,10 @@ class Summary:
     corpus: dict[str, CorpusScore]
     analysis: dict[str, Any]
     notes: tuple[str, ...]
+    typography: dict[str, CorpusScore]  # the corpus scores of the typography-insensitive texts
 
     def __post_init__(self) -> None:
-        freeze(self, "corpus", "analysis")
+        freeze(self, "corpus", "analysis", "typography")
 
 
 def summarize(scored: Scored, settings: Settings) -> Summary:
@@ -213,5 +223,5 @@ def summarize(scored: Scored, settings: Settings) -> Summary:
     with stage("analyses"):
         analysis = {"by_length": by_length(scored.ref_lengths, scored.stats, metrics), "ngrams": scored.ngrams}
     with stage("bootstrap"):
-        corpus = corpus_scores(scored.stats, settings)
-    return Summary(corpus, analysis, scored.notes)
+        corpus, typography = corpus_scores(scored.stats, settings, scored.typography)
+    return Summary(corpus, analysis, scored.notes, typography)

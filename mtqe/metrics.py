@@ -23,7 +23,7 @@ from sacrebleu.metrics.base import Metric as SacrebleuMetric
 
 from mtqe.errors import PairsError
 from mtqe.model import METRICS
-from mtqe.pairstats import STORED, PairStats
+from mtqe.pairstats import STORED, PairStats, RowChanges
 
 if TYPE_CHECKING:
     from mtqe.analysis import NgramTally
@@ -192,17 +192,18 @@ class PairScorer:
 
     def score(self, hyps: Sequence[str], refs: Sequence[str]) -> tuple[PairStats, np.ndarray]:
         """Statistics of every metric (rows per pair) and sentence scores (pairs x metrics, METRICS order)."""
-        stats, scores, _ = self.score_and_tally(hyps, refs, tally=False)
+        stats, scores, _, _ = self.score_and_tally(hyps, refs, tally=False, typography=False)
         return stats, scores
 
     def score_and_tally(
-        self, hyps: Sequence[str], refs: Sequence[str], tally: bool = True
-    ) -> tuple[PairStats, np.ndarray, NgramTally | None]:
-        """:meth:`score`, and the n-grams missed and added (:class:`mtqe.analysis.NgramTally`), counted in the
-        same worker processes."""
+        self, hyps: Sequence[str], refs: Sequence[str], tally: bool = True, typography: bool = True
+    ) -> tuple[PairStats, np.ndarray, NgramTally | None, RowChanges]:
+        """:meth:`score`, the n-grams missed and added (:class:`mtqe.analysis.NgramTally`), and the statistics
+        of the typography-insensitive texts (:mod:`mtqe.typography`) where they differ, counted in the same
+        worker processes."""
         _check_lengths(hyps, refs)
         if self.workers <= 1 or len(hyps) < PARALLEL_MIN_PAIRS:
-            return _score_chunk(list(hyps), list(refs), self.language, tally)
+            return _score_chunk(list(hyps), list(refs), self.language, tally, typography)
         if self._pool is None:
             from mtqe import fast_stats
 
@@ -221,12 +222,14 @@ class PairScorer:
                 (list(refs[k : k + size]) for k in bounds),
                 (self.language for _ in bounds),
                 (tally for _ in bounds),
+                (typography for _ in bounds),
             )
         )
         stats = PairStats.concat([part[0] for part in parts])
         tallies = [part[2] for part in parts if part[2] is not None]
         merged = tallies[0].merge_all(tallies[1:]) if tallies else None
-        return stats, np.concatenate([part[1] for part in parts]), merged
+        changes = RowChanges.concat([(start, part[3]) for start, part in zip(bounds, parts, strict=True)])
+        return stats, np.concatenate([part[1] for part in parts]), merged, changes
 
 
 def score_pairs(
@@ -238,15 +241,15 @@ def score_pairs(
 
 
 def _score_chunk(
-    hyps: list[str], refs: list[str], language: str, tally: bool = False
-) -> tuple[PairStats, np.ndarray, NgramTally | None]:
+    hyps: list[str], refs: list[str], language: str, tally: bool = False, typography: bool = False
+) -> tuple[PairStats, np.ndarray, NgramTally | None, RowChanges]:
     from mtqe.analysis import NgramTally
 
     metrics = make_metrics(language)
     ngrams = NgramTally() if tally else None
     if not hyps:
-        return PairStats.empty(), np.zeros((0, len(METRICS))), ngrams
-    stats = PairStats.from_metrics({name: metrics[name].statistics(hyps, refs) for name in STORED})
+        return PairStats.empty(), np.zeros((0, len(METRICS))), ngrams, RowChanges.none()
+    stats = _statistics(metrics, hyps, refs)
     scores = np.empty((len(hyps), len(METRICS)), dtype=np.float64)
     for column, name in enumerate(METRICS):
         scores[:, column] = [metrics[name].sentence_score(row) for row in stats[name]]
@@ -255,4 +258,19 @@ def _score_chunk(
 
         with stage("analyses"):
             ngrams.add(refs, hyps)
-    return stats, scores, ngrams
+    return stats, scores, ngrams, _typography(metrics, hyps, refs, stats) if typography else RowChanges.none()
+
+
+def _statistics(metrics: dict[str, Metric], hyps: list[str], refs: list[str]) -> PairStats:
+    return PairStats.from_metrics({name: metrics[name].statistics(hyps, refs) for name in STORED})
+
+
+def _typography(metrics: dict[str, Metric], hyps: list[str], refs: list[str], stats: PairStats) -> RowChanges:
+    """The statistics of the pairs whose typography-insensitive texts (:mod:`mtqe.typography`) differ from
+    the raw ones, as changes to the raw statistics."""
+    from mtqe import typography
+
+    rows, plain_refs, plain_hyps = typography.changed_pairs(refs, hyps)
+    if not rows.size:
+        return RowChanges.none()
+    return RowChanges.between(rows, stats, _statistics(metrics, plain_hyps, plain_refs))

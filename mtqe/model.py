@@ -167,9 +167,10 @@ class SystemResult:
     analysis: dict[str, Any] = field(default_factory=dict)  # JSON-ready, see mtqe.analysis
     notes: tuple[str, ...] = ()  # what the numbers of this system need said about them
     stats: PairStats | None = field(default=None, compare=False, repr=False)  # per-segment rows
+    typography: dict[str, CorpusScore] = field(default_factory=dict)  # scores of typography-insensitive texts
 
     def __post_init__(self) -> None:
-        freeze(self, "corpus", "analysis")
+        freeze(self, "corpus", "analysis", "typography")
 
     def count(self, kind: LinkKind) -> int:
         return sum(1 for s in self.segments if s.link.kind is kind)

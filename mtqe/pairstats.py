@@ -130,3 +130,42 @@ class PairStats(Mapping[str, np.ndarray]):
 
     def equals(self, other: PairStats) -> bool:
         return all(np.array_equal(self.tables[m], other.tables[m]) for m in STORED)
+
+
+@dataclass(frozen=True, eq=False)
+class RowChanges:
+    """The statistics of some pairs as another reading of their texts gives them (the typography-insensitive
+    one, :mod:`mtqe.typography`), kept as what to add: ``delta`` (new minus old) for pairs ``rows``, in order.
+    Every other pair's statistics stay as they are, so a million unchanged pairs cost nothing."""
+
+    rows: np.ndarray  # int64 pair indices, increasing
+    delta: PairStats  # one row per index of ``rows``
+
+    @classmethod
+    def none(cls) -> RowChanges:
+        return cls(np.zeros(0, dtype=np.int64), PairStats.empty())
+
+    @classmethod
+    def between(cls, rows: np.ndarray, old: PairStats, new: PairStats) -> RowChanges:
+        """``new`` (statistics of pairs ``rows``) as changes to ``old`` (statistics of every pair)."""
+        return cls(rows, PairStats({m: new.tables[m] - old.tables[m][rows] for m in STORED}))
+
+    @classmethod
+    def concat(cls, parts: Sequence[tuple[int, RowChanges]]) -> RowChanges:
+        """The changes of consecutive chunks, each with the index of its first pair."""
+        kept = [(start, part) for start, part in parts if part.rows.size]
+        if not kept:
+            return cls.none()
+        rows = np.concatenate([part.rows + start for start, part in kept])
+        return cls(rows, PairStats.concat([part.delta for _, part in kept]))
+
+    def total(self, stats: PairStats, metric: str) -> np.ndarray:
+        """The column sums of ``metric`` with these changes made to ``stats``."""
+        return stats.total(metric) + self.delta.total(metric)
+
+    def applied(self, stats: PairStats) -> PairStats:
+        """``stats`` with these changes made: a full copy (for tests and small runs, not a million pairs)."""
+        tables = {m: stats.tables[m].copy() for m in STORED}
+        for m in STORED:
+            tables[m][self.rows] += self.delta.tables[m].astype(tables[m].dtype)
+        return PairStats(tables)

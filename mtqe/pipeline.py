@@ -120,6 +120,7 @@ def score_system(
         analysis=summary.analysis,
         stats=scored.stats,
         notes=notes + summary.notes,
+        typography=summary.typography,
     )
 
 

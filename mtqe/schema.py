@@ -136,6 +136,7 @@ class _LaterSystem(TypedDict, total=False):  # added to version 1 later (or left
     statistics: StatisticsRecord  # where each link's sufficient statistics are (mtqe.statfile)
     analysis: AnalysisRecord
     notes: list[str]
+    typography: CorpusScores  # every metric of the typography-insensitive texts (mtqe.typography)
 
 
 class LinkCounts(TypedDict):  # one count per LinkKind
@@ -262,6 +263,7 @@ def system_record(
     segments_file: str | None = None,
     statistics: StatisticsRecord | None = None,
     uncertain: dict[str, int] | None = None,
+    typography: dict[str, CorpusScore] | None = None,
 ) -> SystemRecord:
     """One system; ``segments_file`` names where its segments are when they are not in the list (Dask),
     ``statistics`` where its per-link statistics are (:mod:`mtqe.statfile`)."""
@@ -271,8 +273,10 @@ def system_record(
         "counts": {kind.value: counts.get(kind.value, 0) for kind in LinkKind},
         "uncertain": {kind: (uncertain or {}).get(kind, 0) for kind in _GAPS},
         "corpus": corpus_record(corpus),
-        "segments": segments,
     }
+    if typography:
+        record["typography"] = corpus_record(typography)
+    record["segments"] = segments
     if segments_file is not None:
         record["segments_file"] = segments_file
     if statistics is not None:
@@ -337,7 +341,7 @@ def _system_of(system: SystemResult, statistics: StatisticsRecord) -> SystemReco
     document = record_of_document(system.document)
     return system_record(
         system.name, document, counts, system.corpus, segments, system.analysis, system.notes,
-        statistics=statistics, uncertain=uncertain,
+        statistics=statistics, uncertain=uncertain, typography=system.typography,
     )  # fmt: skip
 
 

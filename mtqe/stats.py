@@ -16,7 +16,7 @@ Paired tests compare two runs over the same units (see :mod:`mtqe.pairing`):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,16 +44,39 @@ def _resampled_counts(segments: int, samples: int, seed: int) -> Iterator[np.nda
 
 
 def bootstrap_interval(
-    stats: dict[str, np.ndarray], score: dict[str, Score], samples: int, seed: int
+    stats: Mapping[str, np.ndarray], score: dict[str, Score], samples: int, seed: int
 ) -> dict[str, tuple[float, float]]:
     """95% percentile interval of each metric's corpus score over the same resamples."""
+    return bootstrap_intervals(stats, score, samples, seed)[0]
+
+
+def bootstrap_intervals(
+    stats: Mapping[str, np.ndarray],
+    score: dict[str, Score],
+    samples: int,
+    seed: int,
+    changes: tuple[np.ndarray, Mapping[str, np.ndarray]] | None = None,
+) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
+    """:func:`bootstrap_interval` of ``stats``, and over the very same resamples of ``stats`` with
+    ``changes`` made to some rows: ``(rows, delta)``, ``delta[m]`` added to rows ``rows`` of ``stats[m]``
+    (the typography-insensitive statistics, :class:`mtqe.pairstats.RowChanges`). The second is empty
+    without changes. Each resample's changed totals are its raw totals plus the changed rows' deltas
+    times their counts: exact, and no second table of every pair."""
     segments = next(iter(stats.values())).shape[0]
     tables = _as_float(stats)
+    rows, delta = changes if changes is not None else (None, {})
+    deltas = _as_float(delta)
     resampled: dict[str, list[float]] = {name: [] for name in stats}
+    changed: dict[str, list[float]] = {name: [] for name in deltas}
     for counts in _resampled_counts(segments, samples, seed):
         for name, table in tables.items():
-            resampled[name].extend(score[name](total) for total in counts @ table)
-    return {name: percentile_interval(values) for name, values in resampled.items()}
+            totals = counts @ table
+            resampled[name].extend(score[name](total) for total in totals)
+            if name in deltas:
+                totals += counts[:, rows] @ deltas[name]
+                changed[name].extend(score[name](total) for total in totals)
+    intervals = {name: percentile_interval(values) for name, values in resampled.items()}
+    return intervals, {name: percentile_interval(values) for name, values in changed.items()}
 
 
 def _as_float(stats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -100,6 +100,7 @@ def evaluate_pairs(source, settings: Settings, engine: Engine, sink: SegmentSink
         summary.notes,
         segments_file=getattr(engine, "segments_file", None),
         statistics=records([scored.stats])[0],
+        typography=summary.typography,
     )
     results = results_record(settings, reference, [system])
     return PairsRun(results, scored.scores, scored.ref_lengths, scored.stats, scored.sample)

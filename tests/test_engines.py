@@ -128,6 +128,9 @@ def test_every_engine_gives_the_same_results(tmp_path, case):
         assert memory["systems"][0]["encoding"] == "cp1252" and memory["systems"][0]["findings"]
     if case.startswith("mojibake"):
         assert memory["systems"][0]["segments"][5]["hyp"].startswith("Mélanie" if case.endswith("fixed") else "MÃ©")
+        system = memory["systems"][0]
+        plain, raw = system["typography"]["chrf"]["score"], system["corpus"]["chrf"]["score"]
+        assert plain > raw if case == "mojibake" else plain >= raw  # repaired mojibake costs nothing any more
     assert (tmp_path / "stream" / "segments.csv").read_bytes() == (tmp_path / "memory" / "segments.csv").read_bytes()
 
 

@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS
 from mtqe.report import plots
 from mtqe.report.diff import WordDiff, decode, word_diff
-from mtqe.report.summary import plural
+from mtqe.report.summary import describe_typography, plural, typography_costs
 
 SERVER_ROWS = 200  # segments per system rendered into the HTML itself
 KIND_CODES = {"match": 0, "omission": 1, "addition": 2}
@@ -194,6 +194,7 @@ def _environment() -> Environment:
     env.globals.update(METRICS=METRICS, LABELS=LABELS, HIGHER_IS_BETTER=HIGHER_IS_BETTER, SERVER_ROWS=SERVER_ROWS)
     env.filters["band"] = lambda value, metric: quality_band(metric, value)
     env.globals.update(band_ranges=band_ranges, comparison_verdict=comparison_verdict)
+    env.globals.update(typography_costs=typography_costs, describe_typography=describe_typography)
     env.filters["plural"] = plural
     env.filters["link_title"] = link_title
     env.filters["visible"] = visible

@@ -8,6 +8,7 @@ from mtqe.logsafe import inert
 from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, RANKING_METRIC, LinkKind
 
 SUMMARY_METRICS = ("bleu", "chrf", "ter")
+TYPOGRAPHY_METRIC = "chrf"  # the metric that "typography costs N points" speaks of first
 
 
 def plural(count: int, word: str) -> str:
@@ -47,9 +48,29 @@ def render_summary(results: dict[str, Any]) -> str:
         if any(uncertain.values()):
             doubtful = " and ".join(f"{n} of the {kind}s" for kind, n in uncertain.items() if n)
             lines.append(f"  uncertain: {doubtful} (short, or next to a similar or loose neighbour: check them)")
+        costs = typography_costs(system)
+        if costs:
+            lines.append(f"  {describe_typography(costs)}")
     if results.get("comparisons"):
         lines += ["", *render_ranking(results)]
     return inert("\n".join(lines)) + "\n"  # no file name can issue a CI workflow command (mtqe.logsafe)
+
+
+def typography_costs(system: dict[str, Any]) -> dict[str, float]:
+    """How many points of each metric typography costs a system: its typography-insensitive score's gain
+    over the raw one, in the metric's direction (empty when results carry no such scores)."""
+    plain = system.get("typography")
+    if not plain:
+        return {}
+    sign = {metric: 1.0 if HIGHER_IS_BETTER[metric] else -1.0 for metric in METRICS}
+    return {m: sign[m] * (plain[m]["score"] - system["corpus"][m]["score"]) for m in METRICS}
+
+
+def describe_typography(costs: dict[str, float]) -> str:
+    """One sentence on :func:`typography_costs`, the same in the summary and the report."""
+    others = ", ".join(f"{LABELS[m]} {costs[m]:.2f}" for m in SUMMARY_METRICS if m != TYPOGRAPHY_METRIC)
+    return (f"typography costs {costs[TYPOGRAPHY_METRIC]:.2f} {LABELS[TYPOGRAPHY_METRIC]} points ({others}): "
+            "the scores with quotes, dashes, spaces and mojibake made plain on both sides")  # fmt: skip
 
 
 def render_ranking(results: dict[str, Any]) -> list[str]:
