@@ -268,7 +268,7 @@ _GERMAN = _Language(
 # --- one side of a pair, tokenised once ---------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")  # U.S., U.K.: read as US, UK
+_DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")  # U.S., u.s., U.K.: read as US, us, UK
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ALIASES = {  # country names written as an acronym on one side and in words on the other
     "us": ("united", "states"),
@@ -292,9 +292,14 @@ class _Side:
         self.lang = lang
         scan = _DOTTED.sub(lambda m: m.group().replace(".", "") + " " * m.group().count("."), text)
         matches = list(_WORD.finditer(scan))
-        self.words = [m.group() for m in matches]
-        self.starts = [m.start() for m in matches]
-        self.folds = [_fold(w) for w in self.words]
+        spans = [m.span() for m in matches]
+        self.words = [scan[a:b] for a, b in spans]
+        self.starts = [a for a, _ in spans]
+        low = scan.lower()
+        if len(low) == len(scan) and "'" not in scan and "’" not in scan:
+            self.folds = [low[a:b] for a, b in spans]  # one lower() for the text, not one per word
+        else:
+            self.folds = [_fold(w) for w in self.words]
         self.lower_set = set(self.folds)
         self.joined: dict[int, str] = {}  # word -> its hyphenated compound written as one word ("co-operation")
         for k in range(len(matches) - 1):
@@ -332,7 +337,10 @@ class _Side:
 
     def span(self, first: int, last: int) -> str:
         """The original text of words ``first`` to ``last`` (inclusive)."""
-        return self.text[self.starts[first] : self.starts[last] + len(self.words[last])]
+        end = self.starts[last] + len(self.words[last])
+        if self.text[self.starts[last] : end] != self.words[last]:  # a dotted acronym: "U.S." read as "US"
+            end = _DOTTED.match(self.text, self.starts[last]).end()
+        return self.text[self.starts[first] : end]
 
 
 _ENDINGS = frozenset(_words("s es n an ans ian ians ese e a y i er ers en ern ish isch ische ischen ischer")) | {""}
@@ -370,6 +378,7 @@ _NUMBER_SUFFIXES = frozenset(
     _words("st nd rd th s er ern km kg g m cm mm mi ml l h min mph pm am x bn mn k ft lb oz kw mw gw ha sec")
 )
 _AFTER_SPACE = re.compile(r"[\s\u00a0]*([^\W\d_]+)\.?")
+_PERCENT_SIGN = re.compile(r"[\s\u00a0]?%|\s+(?:percent|per cent|prozent)\b", re.IGNORECASE)  # kept in the report
 _HYPHEN_NUMBER_WORD = re.compile(r"-")
 
 
@@ -450,6 +459,9 @@ def _digit_mention(text: str, match: re.Match[str], lang: _Language) -> _Mention
         if after and after.group(1).casefold() in lang.scales:
             value *= lang.scales[after.group(1).casefold()]
             end = after.end()
+    percent = _PERCENT_SIGN.match(text, end)
+    if percent:
+        end = percent.end()
     return _Mention(_round(value), match.start(), end)
 
 
@@ -478,6 +490,9 @@ _NUMBER_WORD_SETS = {
 _GERMAN_COMPOUND_ENDS = ("zig", "ßig", "hundert", "tausend", "zehn")
 
 
+_JOINS = frozenset({" ", "-"})  # between the words of one number: "twenty-five", "two hundred", not "five, ten"
+
+
 def _word_mentions(side: _Side, lang: _Language) -> Iterable[_Mention]:
     """Numbers written in words: runs of number words ("twenty-five", "two hundred", "zwei Millionen")."""
     k = 0
@@ -494,7 +509,7 @@ def _word_mentions(side: _Side, lang: _Language) -> Iterable[_Mention]:
             continue
         first, total, current = k, 0.0, float(value)
         k += 1
-        while k < len(folds):
+        while k < len(folds) and side.text[side.starts[k - 1] + len(side.words[k - 1]) : side.starts[k]] in _JOINS:
             if folds[k] == "and" and k + 1 < len(folds) and _number_word(folds[k + 1], lang) is not None:
                 k += 1
                 continue
@@ -591,6 +606,7 @@ def _is_initial(text: str, position: int) -> bool:
     return k < 0 or text[k] in _ENDERS
 
 
+_GERMAN_TITLE_ENDS = ("präsident", "präsidentin", "minister", "ministerin", "kanzler", "kanzlerin", "sekretär")
 _GERMAN_LETTERS = re.compile(r"^[a-zäöüß'-]+$")
 
 
@@ -642,6 +658,8 @@ def _looks_like_name(side: _Side, other: _Side, k: int, lang: _Language) -> bool
     if lang.code == "de":
         if not _GERMAN_LETTERS.match(side.folds[k]):
             return True  # "Mélanie", "Chávez": not a German word
+        if side.folds[k].endswith(_GERMAN_TITLE_ENDS):
+            return True  # a title: "Vizepräsident" for "Präsident"
         return not initial and (_capital_neighbour(side, k, -1, lang) or _capital_neighbour(side, k, 1, lang))
     if not initial:
         return True

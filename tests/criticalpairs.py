@@ -85,14 +85,17 @@ _STOP_CAPITALS = frozenset(
         "Thursday Friday Saturday Sunday Laughter Applause"
     )
 )
+_PRONOUNS_DE = frozenset(
+    _words("Ihr Ihre Ihrem Ihren Ihrer Ihres Sie Der Die Das Den Dem Des Ein Eine Einen Einem Einer Mein Meine Unser")
+)
 _TITLES = {"President": "Vice President", "Minister": "Deputy Minister", "Secretary": "Undersecretary"}
 _TITLES_DE = {"Präsident": "Vizepräsident", "Minister": "Staatssekretär", "Kanzler": "Vizekanzler"}
 _AUX = re.compile(
     r"\b(is|was|are|were|will|can|would|could|should|has|have|had|did|does|do)\b"
-    r"(?= (?!more than|less than|fewer than)[a-z]{3,})"
+    r"(?= (?!more than|less than|fewer than|only)[a-z]{3,})"
 )
 _AUX_DE = re.compile(r"\b(ist|sind|war|waren|wird|werden|hat|haben|kann|können)\b(?= [a-zäöüß]{3,})")
-_NEG = re.compile(r" (not|never)\b|n't\b")
+_NEG = re.compile(r" (not|never)\b(?! only)|n't\b")
 _NEG_DE = re.compile(r" (nicht)\b|\bk(eine[nmrs]?|ein)\b")
 _SYNONYMS = {
     "big": "large",
@@ -168,7 +171,7 @@ def _names(text: str, language: str) -> list[re.Match[str]]:
 
 def _editable_name(text: str, name: str) -> bool:
     """A name said once (dropping one of two mentions loses no name), with no month or number word in it."""
-    if set(name.split()) & _STOP_CAPITALS or _NUMBER_WORD.search(name):
+    if set(name.split()) & _STOP_CAPITALS or _NUMBER_WORD.search(name) or name.split()[0] in _PRONOUNS_DE:
         return False
     words = re.findall(r"\w+", text.lower())
     return all(words.count(w) == 1 for w in name.lower().split())
