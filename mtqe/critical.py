@@ -89,6 +89,18 @@ def critical_changes(ref: str, hyp: str, language: str = "en", known_lower: Coll
     )
 
 
+def count_kinds(changes: Iterable[Iterable[Change]], counts: dict[str, int] | None = None) -> dict[str, int]:
+    """How many changes of each kind (every kind of :data:`KINDS` named) the pairs' ``changes`` hold, added to
+    ``counts``: what results.json says per system, whichever engine counted."""
+    counts = counts if counts is not None else {}
+    for kind in KINDS:
+        counts.setdefault(kind, 0)
+    for found in changes:
+        for change in found:
+            counts[change.kind] += 1
+    return counts
+
+
 # --- language tables ---------------------------------------------------------------------------------------------
 
 

@@ -109,13 +109,16 @@ def score_partition(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     from mtqe.metrics import PairScorer
 
     hyps, refs = frame["hyp"].astype(str).tolist(), frame["ref"].astype(str).tolist()
-    stats, scores, _, changes = PairScorer(language).score_and_tally(hyps, refs, tally=False)
+    chunk = PairScorer(language).score_and_tally(hyps, refs, tally=False)
+    stats, scores, changes = chunk.stats, chunk.scores, chunk.typography
     columns: dict[str, Any] = {
         "segment": frame["segment"].to_numpy(),
         "ref": pd.Series(refs, dtype="str"),
         "hyp": pd.Series(hyps, dtype="str"),
         "ref_words": reference_lengths(refs),
         "hyp_words": hyp_words(hyps),  # for the notes on upper bounds (mtqe.engine.bound_notes)
+        "critical": pd.Series([_critical_text(found) for found in chunk.critical], dtype="str"),
+        **{_COUNT + kind: count for kind, count in _kind_counts(chunk.critical).items()},
     }
     for k, metric in enumerate(METRICS):
         columns[metric] = scores[:, k]
@@ -128,6 +131,24 @@ def score_partition(frame: pd.DataFrame, language: str) -> pd.DataFrame:
         table[changes.rows] = changes.delta.tables[metric]
     columns.update({_TYPOGRAPHY + name: column for name, column in delta.columns().items()})
     return pd.DataFrame(columns)
+
+
+def _critical_text(changes: tuple[Any, ...]) -> str:
+    """A pair's critical changes as the JSON of their records, a cell of segments.parquet."""
+    import json
+
+    return json.dumps([{"kind": c.kind, "ref": c.ref, "hyp": c.hyp} for c in changes], ensure_ascii=False)
+
+
+_COUNT = "critical_"  # the prefix of a partition's columns counting each pair's critical changes of a kind
+
+
+def _kind_counts(changes: list[tuple[Any, ...]]) -> dict[str, np.ndarray]:
+    """Each pair's critical changes of each kind (summed on the client: :func:`mtqe.critical.count_kinds`'s)."""
+    from mtqe.critical import count_kinds
+
+    per_pair = [count_kinds([found]) for found in changes]
+    return {kind: np.array([counts[kind] for counts in per_pair], dtype=np.int64) for kind in count_kinds([])}
 
 
 _TYPOGRAPHY = "typography"  # a partition's column saying which pairs mtqe.typography changes; its prefix of deltas
@@ -144,23 +165,35 @@ def _typography(scored: Any) -> RowChanges:
 def _score_frame(pairs: Any, settings: Settings, segments_path: Path) -> Scored:
     meta = score_partition(_EMPTY_PAIRS, settings.language)
     scored = pairs.map_partitions(score_partition, settings.language, meta=meta).persist()
-    shown = ["segment", "ref", "hyp", *METRICS]
+    shown = ["segment", "ref", "hyp", *METRICS, "critical"]
     scored[shown].to_parquet(segments_path, write_index=False)
-    numbers = [c for c in meta.columns if c not in ("ref", "hyp") and not c.startswith(_TYPOGRAPHY)]
+    numbers = [c for c in meta.columns if c not in ("ref", "hyp", "critical") and not c.startswith(_TYPOGRAPHY)]
     local = scored[numbers].compute().sort_values("segment", kind="stable")
     first = scored[shown].head(SAMPLE, npartitions=-1)
     worst = scored[shown].nsmallest(SAMPLE, "chrf").compute()
     sample_frame = pd.concat([first, worst]).drop_duplicates("segment").sort_values("segment")
     sample = tuple(
         {**segment_record("match", [int(row.segment)], [int(row.segment)], row.ref, row.hyp,
-                          {m: float(getattr(row, m)) for m in METRICS}), "index": int(row.segment)}
+                          {m: float(getattr(row, m)) for m in METRICS}, critical=_changes(row.critical)),
+         "index": int(row.segment)}
         for row in sample_frame.itertuples(index=False)
     )  # fmt: skip
     stats = PairStats.from_columns({c: local[c].to_numpy() for c in local.columns if "_s" in c})
     scores = local[list(METRICS)].to_numpy(np.float64)
     notes = tuple(bound_notes(stats, local["hyp_words"].to_numpy(np.int64)))
     ngrams = _ngrams(scored)
-    return Scored(stats, scores, local["ref_words"].to_numpy(np.int64), ngrams, notes, sample, _typography(scored))
+    counts = {c[len(_COUNT) :]: int(local[c].sum()) for c in local.columns if c.startswith(_COUNT)}
+    return Scored(stats, scores, local["ref_words"].to_numpy(np.int64), ngrams, notes, sample, _typography(scored),
+                  critical_counts=counts)  # fmt: skip
+
+
+def _changes(text: str) -> tuple[Any, ...]:
+    """The critical changes of a segments.parquet cell (:func:`_critical_text`)."""
+    import json
+
+    from mtqe.critical import Change
+
+    return tuple(Change(**record) for record in json.loads(text))
 
 
 def _tally(frame: pd.DataFrame) -> Any:

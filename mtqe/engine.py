@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -24,7 +24,8 @@ from mtqe.pairstats import STORED, WIDTHS, PairStats, RowChanges
 from mtqe.timing import stage
 
 PairChunk = tuple[list[str], list[str]]  # (references, hypotheses) of consecutive pairs
-SegmentSink = Callable[[int, list[str], list[str], np.ndarray], None]  # (first index, refs, hyps, scores)
+SegmentSink = Callable[[int, list[str], list[str], np.ndarray, list[tuple[Any, ...]]], None]
+"""(first index, refs, hyps, scores, each pair's critical changes): where an engine sends each chunk's links."""
 
 
 class PairSource(Protocol):
@@ -44,6 +45,10 @@ class Scored:
     notes: tuple[str, ...] = ()
     sample: tuple[dict[str, Any], ...] = ()  # links kept for the report by an engine that keeps no texts
     typography: RowChanges = field(default_factory=RowChanges.none)  # statistics of the normalized texts
+    critical: list[tuple[Any, ...]] = field(default_factory=list)  # each pair's critical changes (mtqe.critical)
+    critical_counts: dict[str, int] = field(
+        default_factory=dict
+    )  # of every pair's, per kind (mtqe.critical.count_kinds)
 
     def __post_init__(self) -> None:
         freeze(self, "ngrams")
@@ -69,24 +74,32 @@ class LocalEngine:
 
     def score(self, source: PairSource, settings: Settings, sink: SegmentSink | None = None) -> Scored:
         from mtqe.analysis import NgramTally
+        from mtqe.critical import count_kinds
         from mtqe.metrics import PairScorer
 
         tables = _Tables(source.expected_pairs())
         notes: list[str] = []
         tally = NgramTally()
         typography: list[tuple[int, RowChanges]] = []
+        critical: list[tuple[Any, ...]] = []
+        counts: dict[str, int] = {}
+        keep_critical = sink is None  # a sink writes them with their links; only texts kept in memory keep them
         with PairScorer(settings.language, self.workers) as scorer:
             for refs, hyps in source.chunks():
                 with stage("score"):
-                    stats, scores, chunk_tally, changes = scorer.score_and_tally(hyps, refs)
-                tally.merge(chunk_tally)  # type: ignore[arg-type]
+                    chunk = scorer.score_and_tally(hyps, refs)
+                tally.merge(chunk.tally)  # type: ignore[arg-type]
                 start = tables.count
-                tables.add(stats, scores, reference_lengths(refs))
-                typography.append((start, changes))
-                notes += bound_notes(stats, hyp_words(hyps), start)
-                if sink is not None:
-                    sink(start, refs, hyps, scores)
-        return tables.result(tuple(notes), tally.result(), RowChanges.concat(typography))
+                tables.add(chunk.stats, chunk.scores, reference_lengths(refs))
+                typography.append((start, chunk.typography))
+                notes += bound_notes(chunk.stats, hyp_words(hyps), start)
+                count_kinds(chunk.critical, counts)
+                if keep_critical:
+                    critical += chunk.critical
+                else:
+                    sink(start, refs, hyps, chunk.scores, chunk.critical)  # type: ignore[misc]
+        scored = tables.result(tuple(notes), tally.result(), RowChanges.concat(typography))
+        return replace(scored, critical=critical, critical_counts=count_kinds([], counts))
 
 
 class MemoryEngine(LocalEngine):
@@ -209,9 +222,10 @@ class Summary:
     analysis: dict[str, Any]
     notes: tuple[str, ...]
     typography: dict[str, CorpusScore]  # the corpus scores of the typography-insensitive texts
+    critical: dict[str, int]  # critical changes of each kind (mtqe.critical)
 
     def __post_init__(self) -> None:
-        freeze(self, "corpus", "analysis", "typography")
+        freeze(self, "corpus", "analysis", "typography", "critical")
 
 
 def summarize(scored: Scored, settings: Settings) -> Summary:
@@ -224,4 +238,4 @@ def summarize(scored: Scored, settings: Settings) -> Summary:
         analysis = {"by_length": by_length(scored.ref_lengths, scored.stats, metrics), "ngrams": scored.ngrams}
     with stage("bootstrap"):
         corpus, typography = corpus_scores(scored.stats, settings, scored.typography)
-    return Summary(corpus, analysis, scored.notes, typography)
+    return Summary(corpus, analysis, scored.notes, typography, scored.critical_counts)

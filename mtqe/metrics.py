@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 from sacrebleu.metrics import BLEU, CHRF, TER
@@ -27,6 +27,7 @@ from mtqe.pairstats import STORED, PairStats, RowChanges
 
 if TYPE_CHECKING:
     from mtqe.analysis import NgramTally
+    from mtqe.critical import Change
 
 
 class Metric(Protocol):
@@ -192,18 +193,18 @@ class PairScorer:
 
     def score(self, hyps: Sequence[str], refs: Sequence[str]) -> tuple[PairStats, np.ndarray]:
         """Statistics of every metric (rows per pair) and sentence scores (pairs x metrics, METRICS order)."""
-        stats, scores, _, _ = self.score_and_tally(hyps, refs, tally=False, typography=False)
-        return stats, scores
+        chunk = self.score_and_tally(hyps, refs, tally=False, extras=False)
+        return chunk.stats, chunk.scores
 
     def score_and_tally(
-        self, hyps: Sequence[str], refs: Sequence[str], tally: bool = True, typography: bool = True
-    ) -> tuple[PairStats, np.ndarray, NgramTally | None, RowChanges]:
-        """:meth:`score`, the n-grams missed and added (:class:`mtqe.analysis.NgramTally`), and the statistics
-        of the typography-insensitive texts (:mod:`mtqe.typography`) where they differ, counted in the same
-        worker processes."""
+        self, hyps: Sequence[str], refs: Sequence[str], tally: bool = True, extras: bool = True
+    ) -> Chunk:
+        """:meth:`score`, the n-grams missed and added (:class:`mtqe.analysis.NgramTally`), and (``extras``)
+        the statistics of the typography-insensitive texts (:mod:`mtqe.typography`) where they differ and
+        each pair's critical changes (:mod:`mtqe.critical`), counted in the same worker processes."""
         _check_lengths(hyps, refs)
         if self.workers <= 1 or len(hyps) < PARALLEL_MIN_PAIRS:
-            return _score_chunk(list(hyps), list(refs), self.language, tally, typography)
+            return _score_chunk(list(hyps), list(refs), self.language, tally, extras)
         if self._pool is None:
             from mtqe import fast_stats
 
@@ -222,14 +223,17 @@ class PairScorer:
                 (list(refs[k : k + size]) for k in bounds),
                 (self.language for _ in bounds),
                 (tally for _ in bounds),
-                (typography for _ in bounds),
+                (extras for _ in bounds),
             )
         )
-        stats = PairStats.concat([part[0] for part in parts])
-        tallies = [part[2] for part in parts if part[2] is not None]
-        merged = tallies[0].merge_all(tallies[1:]) if tallies else None
-        changes = RowChanges.concat([(start, part[3]) for start, part in zip(bounds, parts, strict=True)])
-        return stats, np.concatenate([part[1] for part in parts]), merged, changes
+        tallies = [part.tally for part in parts if part.tally is not None]
+        return Chunk(
+            PairStats.concat([part.stats for part in parts]),
+            np.concatenate([part.scores for part in parts]),
+            tallies[0].merge_all(tallies[1:]) if tallies else None,
+            RowChanges.concat([(start, part.typography) for start, part in zip(bounds, parts, strict=True)]),
+            [changes for part in parts for changes in part.critical],
+        )
 
 
 def score_pairs(
@@ -240,15 +244,25 @@ def score_pairs(
         return scorer.score(hyps, refs)
 
 
-def _score_chunk(
-    hyps: list[str], refs: list[str], language: str, tally: bool = False, typography: bool = False
-) -> tuple[PairStats, np.ndarray, NgramTally | None, RowChanges]:
+class Chunk(NamedTuple):
+    """What scoring a batch of pairs gives: statistics, sentence scores, and what else is counted per pair in
+    the same (worker) process, so that every engine gets it the same way."""
+
+    stats: PairStats
+    scores: np.ndarray  # pairs x METRICS
+    tally: NgramTally | None  # the n-grams missed and added, if asked for
+    typography: RowChanges  # statistics of the typography-insensitive texts where they differ, if asked for
+    critical: list[tuple[Change, ...]]  # each pair's critical changes (mtqe.critical), if asked for; else []
+
+
+def _score_chunk(hyps: list[str], refs: list[str], language: str, tally: bool = False, extras: bool = False) -> Chunk:
+    """Score one batch; ``extras``: also the typography-insensitive statistics and the critical changes."""
     from mtqe.analysis import NgramTally
 
     metrics = make_metrics(language)
     ngrams = NgramTally() if tally else None
     if not hyps:
-        return PairStats.empty(), np.zeros((0, len(METRICS))), ngrams, RowChanges.none()
+        return Chunk(PairStats.empty(), np.zeros((0, len(METRICS))), ngrams, RowChanges.none(), [])
     stats = _statistics(metrics, hyps, refs)
     scores = np.empty((len(hyps), len(METRICS)), dtype=np.float64)
     for column, name in enumerate(METRICS):
@@ -258,7 +272,20 @@ def _score_chunk(
 
         with stage("analyses"):
             ngrams.add(refs, hyps)
-    return stats, scores, ngrams, _typography(metrics, hyps, refs, stats) if typography else RowChanges.none()
+    if not extras:
+        return Chunk(stats, scores, ngrams, RowChanges.none(), [])
+    return Chunk(stats, scores, ngrams, _typography(metrics, hyps, refs, stats), critical_changes(refs, hyps, language))
+
+
+def critical_changes(refs: Sequence[str], hyps: Sequence[str], language: str) -> list[tuple[Change, ...]]:
+    """Each pair's critical changes (:func:`mtqe.critical.critical_changes`) between its typography-insensitive
+    texts (:func:`mtqe.typography.normalize`: a curly quote or mojibake is no change of meaning, and "MÃ©lanie"
+    is "Mélanie"); none for a pair with an empty side (an omission or an addition is itself the change)."""
+    from mtqe import critical
+    from mtqe.typography import normalize
+
+    return [critical.critical_changes(normalize(ref), normalize(hyp), language) if ref and hyp else ()
+            for ref, hyp in zip(refs, hyps, strict=True)]  # fmt: skip
 
 
 def _statistics(metrics: dict[str, Metric], hyps: list[str], refs: list[str]) -> PairStats:

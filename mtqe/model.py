@@ -148,6 +148,7 @@ class Segment:
     ref: str  # the link's reference sentences joined by one space ("" if none)
     hyp: str
     scores: SegmentScores
+    critical: tuple[Any, ...] = ()  # numbers, names, negations, content changed (mtqe.critical.Change)
 
 
 @dataclass(frozen=True)

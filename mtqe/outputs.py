@@ -173,20 +173,21 @@ class SegmentFiles:
         self._first: list[dict[str, Any]] = []
         self._worst: list[tuple[float, int, dict[str, Any]]] = []  # a heap of the lowest chrF
 
-    def __call__(self, start: int, refs: list[str], hyps: list[str], scores: np.ndarray) -> None:
+    def __call__(self, start: int, refs: list[str], hyps: list[str], scores: np.ndarray,
+                 critical: list[tuple[Any, ...]]) -> None:  # fmt: skip
         from mtqe.report.csv import csv_row, write_rows
 
         rows = []
         with stage("json"):  # the links' records, for results.json and the report's sample; their CSV rows
             lines = []
-            for k, (ref, hyp, row) in enumerate(zip(refs, hyps, scores.tolist(), strict=True)):
+            for k, (ref, hyp, row, changes) in enumerate(zip(refs, hyps, scores.tolist(), critical, strict=True)):
                 index = start + k
                 values = dict(zip(METRICS, row, strict=True))
-                entry = segment_record("match", [index], [index], ref, hyp, values)
+                entry = segment_record("match", [index], [index], ref, hyp, values, critical=changes)
                 self._keep({**entry, "index": index})
                 lines.append(jsontext.line(entry) + "\n")  # results.json's own line for it
                 rows.append(csv_row(self.system, index, "match", (index,), (index,), entry["confidence"],
-                                    entry["uncertain"], ref, hyp, values))  # fmt: skip
+                                    entry["uncertain"], ref, hyp, values, entry["critical"]))  # fmt: skip
             with self._writing("results.json"):  # its scratch copy of the segments
                 self._lines.writelines(lines)
         with stage("csv"), self._writing("segments.csv"):
@@ -322,8 +323,8 @@ def _progress(quiet: bool, description: str) -> Iterator[Callable[[SegmentFiles]
         task = progress.add_task(description, total=None)
 
         def counted(sink: SegmentFiles) -> Callable[..., None]:
-            def write(start: int, refs: list[str], hyps: list[str], scores: np.ndarray) -> None:
-                sink(start, refs, hyps, scores)
+            def write(start: int, refs: list[str], hyps: list[str], scores: np.ndarray, critical: list) -> None:
+                sink(start, refs, hyps, scores, critical)
                 progress.advance(task, len(refs))
 
             return write

@@ -109,8 +109,10 @@ def score_system(
     scored = (engine or MemoryEngine()).score(PairList(refs, hyps), settings)
     summary = summarize(scored, settings)
     segments = tuple(
-        Segment(link=link, ref=ref, hyp=hyp, scores=SegmentScores(*row))
-        for link, ref, hyp, row in zip(links, refs, hyps, scored.scores.tolist(), strict=True)
+        Segment(link=link, ref=ref, hyp=hyp, scores=SegmentScores(*row), critical=critical)
+        for link, ref, hyp, row, critical in zip(
+            links, refs, hyps, scored.scores.tolist(), scored.critical, strict=True
+        )
     )
     return SystemResult(
         name=name,

@@ -69,9 +69,16 @@ class CorpusScores(TypedDict):  # every metric of METRICS
     cer: CorpusRecord
 
 
+class CriticalRecord(TypedDict):  # one critical change of a link (mtqe.critical.Change)
+    kind: str  # "number" | "name" | "negation" | "content"
+    ref: str  # what the reference has ("" for nothing)
+    hyp: str
+
+
 class _LaterSegment(TypedDict, total=False):  # fields added to version 1 later (see _LATER_DEFAULTS)
     confidence: float | None  # how sure the alignment is of the link, 0-1 (mtqe.confidence); null: not compared
     uncertain: bool  # an omission or addition that may be an alignment error
+    critical: list[CriticalRecord]  # numbers, names, negations or content changed in the link; [] if none
 
 
 class SegmentRecord(MetricScores, _LaterSegment):
@@ -137,6 +144,7 @@ class _LaterSystem(TypedDict, total=False):  # added to version 1 later (or left
     analysis: AnalysisRecord
     notes: list[str]
     typography: CorpusScores  # every metric of the typography-insensitive texts (mtqe.typography)
+    critical: dict[str, int]  # critical changes of each kind in the links (mtqe.critical.KINDS)
 
 
 class LinkCounts(TypedDict):  # one count per LinkKind
@@ -244,11 +252,14 @@ def segment_record(
     scores: dict[str, float],
     confidence: float | None = None,
     uncertain: bool = False,
+    critical: Sequence[Any] = (),
 ) -> SegmentRecord:
-    """One link; lines paired by position (``--aligned``) were never compared: confidence None (null)."""
+    """One link; lines paired by position (``--aligned``) were never compared: confidence None (null);
+    ``critical``: its critical changes (:class:`mtqe.critical.Change`)."""
     rounded = None if confidence is None else round(confidence, 4)
     record = {"kind": kind, "ref_ids": ref_ids, "hyp_ids": hyp_ids, "confidence": rounded,
-              "uncertain": uncertain, "ref": ref, "hyp": hyp, **scores}  # fmt: skip
+              "uncertain": uncertain, "ref": ref, "hyp": hyp, **scores,
+              "critical": [{"kind": c.kind, "ref": c.ref, "hyp": c.hyp} for c in critical]}  # fmt: skip
     return record  # type: ignore[return-value]
 
 
@@ -264,6 +275,7 @@ def system_record(
     statistics: StatisticsRecord | None = None,
     uncertain: dict[str, int] | None = None,
     typography: dict[str, CorpusScore] | None = None,
+    critical: dict[str, int] | None = None,
 ) -> SystemRecord:
     """One system; ``segments_file`` names where its segments are when they are not in the list (Dask),
     ``statistics`` where its per-link statistics are (:mod:`mtqe.statfile`)."""
@@ -276,6 +288,8 @@ def system_record(
     }
     if typography:
         record["typography"] = corpus_record(typography)
+    if critical is not None:
+        record["critical"] = dict(critical)
     record["segments"] = segments
     if segments_file is not None:
         record["segments_file"] = segments_file
@@ -334,6 +348,8 @@ def evaluation_to_dict(evaluation: Evaluation) -> Results:
 
 
 def _system_of(system: SystemResult, statistics: StatisticsRecord) -> SystemRecord:
+    from mtqe.critical import count_kinds  # its patterns take 20 ms to compile: not for every command
+
     segments = [_segment_of(s) for s in system.segments]
     counts = {kind.value: system.count(kind) for kind in LinkKind}
     uncertain = {kind: sum(1 for s in system.segments if s.link.uncertain and s.link.kind.value == kind)
@@ -342,6 +358,7 @@ def _system_of(system: SystemResult, statistics: StatisticsRecord) -> SystemReco
     return system_record(
         system.name, document, counts, system.corpus, segments, system.analysis, system.notes,
         statistics=statistics, uncertain=uncertain, typography=system.typography,
+        critical=count_kinds(segment.critical for segment in system.segments),
     )  # fmt: skip
 
 
@@ -349,7 +366,7 @@ def _segment_of(segment: Segment) -> SegmentRecord:
     link = segment.link
     scores = segment.scores.as_dict()
     return segment_record(link.kind.value, list(link.ref_ids), list(link.hyp_ids), segment.ref, segment.hyp, scores,
-                          link.confidence, link.uncertain)  # fmt: skip
+                          link.confidence, link.uncertain, segment.critical)  # fmt: skip
 
 
 class LazyList(list):
@@ -395,7 +412,11 @@ def write_json(handle: IO[str], results: Results | dict[str, Any]) -> None:
     handle.write("".join(block))
 
 
-_LATER_DEFAULTS = {"confidence": None, "uncertain": False}  # what a segment written before these fields means
+_LATER_DEFAULTS: dict[str, Any] = {
+    "confidence": None,
+    "uncertain": False,
+    "critical": [],
+}  # what a segment written before these fields means
 _LIMITED = ("bleu", "chrf", "chrf_pp")  # scores of at most 100 (TER, WER and CER may exceed it)
 
 

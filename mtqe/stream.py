@@ -101,6 +101,7 @@ def evaluate_pairs(source, settings: Settings, engine: Engine, sink: SegmentSink
         segments_file=getattr(engine, "segments_file", None),
         statistics=records([scored.stats])[0],
         typography=summary.typography,
+        critical=summary.critical,
     )
     results = results_record(settings, reference, [system])
     return PairsRun(results, scored.scores, scored.ref_lengths, scored.stats, scored.sample)

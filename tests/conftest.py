@@ -40,3 +40,14 @@ def ted() -> tuple[list[str], list[str]]:
     from tests.tedpairs import load_ted
 
     return load_ted()
+
+
+@pytest.fixture(scope="session")
+def seed_evaluation():
+    """The sample pair evaluated in memory with default settings."""
+    from mtqe.io import read_text
+    from mtqe.model import Settings
+    from mtqe.pipeline import evaluate
+    from mtqe.segment import segment_document
+
+    return evaluate(segment_document(read_text(SEED_REF)), [segment_document(read_text(SEED_HYP))], Settings())

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from mtqe.cli import main
+from mtqe.critical import Change
 from mtqe.model import METRICS
 from mtqe.schema import segment_record
 from tests.tedpairs import load_ted
@@ -100,7 +101,8 @@ def comparable(out: Path) -> dict:
             frame = pd.read_parquet(out / "segments.parquet").sort_values("segment")
             system["segments"] = [
                 segment_record("match", [int(row.segment)], [int(row.segment)], row.ref, row.hyp,
-                               {m: float(getattr(row, m)) for m in METRICS})
+                               {m: float(getattr(row, m)) for m in METRICS},
+                               critical=[Change(**c) for c in json.loads(row.critical)])
                 for row in frame.itertuples(index=False)
             ]  # fmt: skip
     return results

@@ -7,19 +7,12 @@ from mtqe.errors import InputError
 from mtqe.io import read_text
 from mtqe.model import METRICS, LinkKind, Settings
 from mtqe.pipeline import evaluate, system_names
-from mtqe.segment import lines_as_sentences, segment_document
+from mtqe.segment import lines_as_sentences
 from tests.conftest import SEED_HYP, SEED_REF
 from tests.helpers import document
 from tests.test_metrics import direct_corpus_scores, direct_sentence_scores
 
 pytestmark = pytest.mark.differential  # run again with numba's bounds checks in CI (tests/test_kernels.py)
-
-
-@pytest.fixture(scope="module")
-def seed_evaluation():
-    reference = segment_document(read_text(SEED_REF))
-    hypothesis = segment_document(read_text(SEED_HYP))
-    return evaluate(reference, [hypothesis], Settings())
 
 
 def test_seed_links_equal_the_gold(seed_evaluation, gold):

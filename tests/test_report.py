@@ -47,7 +47,7 @@ def test_json_follows_schema_version_1(hostile_evaluation):
         assert set(entry) == {"score", "ci_low", "ci_high", "signature"}
         assert all(isinstance(entry[k], float) for k in ("score", "ci_low", "ci_high"))
     segment = system["segments"][0]
-    assert set(segment) == {"kind", "ref_ids", "hyp_ids", "confidence", "uncertain", "ref", "hyp", *METRICS}
+    assert set(segment) == {"kind", "ref_ids", "hyp_ids", "confidence", "uncertain", "ref", "hyp", *METRICS, "critical"}
     assert segment["kind"] in {"match", "omission", "addition"}
     assert all(0.0 <= s["confidence"] <= 1.0 and isinstance(s["uncertain"], bool) for s in system["segments"])
     assert all(not s["uncertain"] for s in system["segments"] if s["kind"] == "match")
@@ -138,10 +138,24 @@ def test_csv_has_one_row_per_segment_with_all_scores(hostile_evaluation):
     frame = pd.read_csv(io.StringIO(render_csv(hostile_evaluation)), keep_default_na=False)
     segments = hostile_evaluation.systems[0].segments
     assert list(frame.columns) == ["system", "segment", "kind", "ref_ids", "hyp_ids", "confidence", "uncertain",
-                                   "ref", "hyp", *METRICS]  # fmt: skip
+                                   "ref", "hyp", *METRICS, "critical"]  # fmt: skip
     assert len(frame) == len(segments)
     assert list(frame["hyp"]) == [s.hyp for s in segments]
     assert list(frame["chrf"]) == [s.scores.chrf for s in segments]
+
+
+def test_csv_and_summary_carry_the_seeds_critical_changes(seed_evaluation):
+    frame = pd.read_csv(io.StringIO(render_csv(seed_evaluation)), keep_default_na=False)
+    cells = [cell for cell in frame["critical"] if cell]
+    assert "name: Mélanie Joly -> Mlanie Joly" in cells
+    assert "number: As many as 100,000 -> No less than 100,000" in cells
+    assert any("name: deputy -> Assistant" in cell for cell in cells)
+    results = evaluation_to_dict(seed_evaluation)
+    counts = results["systems"][0]["critical"]
+    segments = seed_evaluation.systems[0].segments
+    assert counts == {kind: sum(len([c for c in s.critical if c.kind == kind]) for s in segments)
+                      for kind in ("number", "name", "negation", "content")}  # fmt: skip
+    assert f"{counts['name']} names" in render_summary(results)
 
 
 def test_summary_names_each_system_and_its_counts(hostile_evaluation):

@@ -16,7 +16,6 @@ from mtqe.report.summary import render_summary, typography_costs
 from mtqe.schema import evaluation_to_dict
 from mtqe.stats import bootstrap_interval
 from tests.test_metrics import direct_corpus_scores
-from tests.test_pipeline import seed_evaluation  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.differential
 
@@ -51,7 +50,7 @@ def _normalized_pairs(hyps: list[str], refs: list[str]) -> tuple[list[str], list
     return [typography.normalize(h) for h in hyps], [typography.normalize(r) for r in refs]
 
 
-def test_typography_scores_are_sacrebleus_and_jiwers_on_the_normalized_seed_pairs(seed_evaluation):  # noqa: F811
+def test_typography_scores_are_sacrebleus_and_jiwers_on_the_normalized_seed_pairs(seed_evaluation):
     system = seed_evaluation.systems[0]
     hyps, refs = [s.hyp for s in system.segments], [s.ref for s in system.segments]
     plain_hyps, plain_refs = _normalized_pairs(hyps, refs)
@@ -87,14 +86,14 @@ def test_chunks_and_worker_processes_give_the_same_changes(ted):
 
     refs, hyps = ted
     refs, hyps = refs[:4200], [h.replace("'", "’") for h in hyps[:4200]]
-    alone = PairScorer(workers=1).score_and_tally(hyps, refs, tally=False)[3]
+    alone = PairScorer(workers=1).score_and_tally(hyps, refs, tally=False).typography
     with PairScorer(workers=2) as scorer:
-        shared = scorer.score_and_tally(hyps, refs, tally=False)[3]
+        shared = scorer.score_and_tally(hyps, refs, tally=False).typography
     assert np.array_equal(alone.rows, shared.rows) and alone.delta.equals(shared.delta)
     assert RowChanges.concat([(0, RowChanges.none()), (5, RowChanges.none())]).rows.size == 0
 
 
-def test_results_and_summary_say_what_typography_costs(seed_evaluation):  # noqa: F811
+def test_results_and_summary_say_what_typography_costs(seed_evaluation):
     results = evaluation_to_dict(seed_evaluation)
     system = results["systems"][0]
     costs = typography_costs(system)

@@ -22,7 +22,19 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-CSV_COLUMNS = ["system", "segment", "kind", "ref_ids", "hyp_ids", "confidence", "uncertain", "ref", "hyp", *METRICS]
+CSV_COLUMNS = [
+    "system",
+    "segment",
+    "kind",
+    "ref_ids",
+    "hyp_ids",
+    "confidence",
+    "uncertain",
+    "ref",
+    "hyp",
+    *METRICS,
+    "critical",
+]
 
 
 def csv_row(
@@ -36,9 +48,10 @@ def csv_row(
     ref: str,
     hyp: str,
     scores: Mapping[str, float],
+    critical: Sequence[Mapping[str, str]] = (),
 ) -> list[object]:
     """One link's cells, in :data:`CSV_COLUMNS` order: ids space-separated, no confidence an empty cell,
-    scores as Python writes floats (``repr``)."""
+    scores as Python writes floats (``repr``), critical changes as ``kind: ref -> hyp`` joined by `` | ``."""
     return [
         spreadsheet_safe(system),
         segment,
@@ -50,6 +63,7 @@ def csv_row(
         spreadsheet_safe(ref),
         spreadsheet_safe(hyp),
         *(repr(float(scores[metric])) for metric in METRICS),
+        spreadsheet_safe(" | ".join(f"{c['kind']}: {c['ref']} -> {c['hyp']}" for c in critical)),
     ]
 
 
@@ -71,5 +85,6 @@ def _rows(evaluation: Evaluation) -> Iterator[list[object]]:
     for system in evaluation.systems:
         for index, segment in enumerate(system.segments):
             link = segment.link
+            critical = [{"kind": c.kind, "ref": c.ref, "hyp": c.hyp} for c in segment.critical]
             yield csv_row(system.name, index, link.kind.value, link.ref_ids, link.hyp_ids, link.confidence,
-                          link.uncertain, segment.ref, segment.hyp, segment.scores.as_dict())  # fmt: skip
+                          link.uncertain, segment.ref, segment.hyp, segment.scores.as_dict(), critical)  # fmt: skip

@@ -48,6 +48,9 @@ def render_summary(results: dict[str, Any]) -> str:
         if any(uncertain.values()):
             doubtful = " and ".join(f"{n} of the {kind}s" for kind, n in uncertain.items() if n)
             lines.append(f"  uncertain: {doubtful} (short, or next to a similar or loose neighbour: check them)")
+        critical = system.get("critical")
+        if critical is not None:
+            lines.append(f"  {describe_critical(critical)}")
         costs = typography_costs(system)
         if costs:
             lines.append(f"  {describe_typography(costs)}")
@@ -71,6 +74,17 @@ def describe_typography(costs: dict[str, float]) -> str:
     others = ", ".join(f"{LABELS[m]} {costs[m]:.2f}" for m in SUMMARY_METRICS if m != TYPOGRAPHY_METRIC)
     return (f"typography costs {costs[TYPOGRAPHY_METRIC]:.2f} {LABELS[TYPOGRAPHY_METRIC]} points ({others}): "
             "the scores with quotes, dashes, spaces and mojibake made plain on both sides")  # fmt: skip
+
+
+CRITICAL_WORDS = {"number": "number", "name": "name", "negation": "negation", "content": "content change"}
+
+
+def describe_critical(counts: dict[str, int]) -> str:
+    """The critical changes of a system, counted per kind (mtqe.critical): the same words in summary and report."""
+    found = [plural(n, CRITICAL_WORDS.get(kind, kind)) for kind, n in counts.items() if n]
+    if not found:
+        return "critical changes: none found (numbers, names, negations and content agree)"
+    return f'critical changes: {", ".join(found)} changed, missing or added (each link\'s "critical" in results.json)'
 
 
 def render_ranking(results: dict[str, Any]) -> list[str]:
