@@ -8,6 +8,7 @@ sentence ids and statistics, which is all a paired test needs.
 from __future__ import annotations
 
 import json
+import math
 from importlib.metadata import version
 from typing import Any, TypedDict
 
@@ -24,10 +25,15 @@ _DEFAULTS = {"normalize": "none"}  # settings added after schema 1 was first wri
 
 
 def run_from_results(
-    results: dict[str, Any], system: str | None = None, stats: PairStats | None = None, workers: int = 1
+    results: dict[str, Any],
+    system: str | None = None,
+    stats: PairStats | None = None,
+    workers: int = 1,
+    critical: list[list[dict[str, str]]] | None = None,
 ) -> RunStats:
     """A system of a results.json document with its per-link statistics: ``stats`` as stored beside the
-    results (:mod:`mtqe.statfile`), or, when none are given, recomputed from its texts (exactly as scored)."""
+    results (:mod:`mtqe.statfile`), or, when none are given, recomputed from its texts (exactly as scored);
+    ``critical``: each link's critical changes when the segments are elsewhere (Dask's segments.parquet)."""
     chosen = choose_system(results["systems"], system)
     segments = chosen["segments"]
     elsewhere = not segments and chosen.get("segments_file")
@@ -57,7 +63,19 @@ def run_from_results(
         stats=stats,
         scores={m: chosen["corpus"][m]["score"] for m in METRICS},
         versions=_versions(results.get("mtqe_version", "unknown")),
+        critical=dict(chosen["critical"]) if "critical" in chosen else None,
+        critical_links=_critical_links(segments or [{"critical": c} for c in critical or ()])
+        if "critical" in chosen and (segments or critical is not None)
+        else None,
+        typography={m: chosen["typography"][m]["score"] for m in METRICS} if "typography" in chosen else None,
     )
+
+
+def _critical_links(segments: list[dict[str, Any]]) -> tuple[tuple[tuple[str, str], ...], ...]:
+    from mtqe.critical import fingerprint
+
+    return tuple(tuple((c["kind"], fingerprint(c["kind"], c["ref"], c["hyp"])) for c in s.get("critical", ()))
+                 for s in segments)  # fmt: skip
 
 
 def choose_system(systems: list[dict[str, Any]], name: str | None) -> dict[str, Any]:
@@ -86,6 +104,12 @@ def render_baseline(run: RunStats) -> str:
         "scores": run.scores,
         "links": {"ref_ids": [list(ids) for ids in run.ref_ids], "stats": {m: run.stats[m].tolist() for m in METRICS}},
     }
+    if run.critical is not None:
+        data["critical"] = dict(run.critical)
+    if run.critical_links is not None:
+        data["links"]["critical"] = [[list(change) for change in link] for link in run.critical_links]
+    if run.typography is not None:
+        data["typography"] = dict(run.typography)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
 
 
@@ -99,12 +123,21 @@ class _Metric(TypedDict):
     higher_is_better: bool
 
 
-class _Links(TypedDict):
+class _LaterLinks(TypedDict, total=False):
+    critical: list[list[tuple[str, str]]]  # per link, each critical change's kind and fingerprint (no words)
+
+
+class _Links(_LaterLinks):
     ref_ids: list[list[int]]  # per link, its reference sentences
     stats: dict[str, Any]  # per metric, one row of statistics per link (checked as arrays: see _stats)
 
 
-class BaselineRecord(TypedDict):
+class _LaterBaseline(TypedDict, total=False):  # added to version 1 later: a gate rule that needs one says so
+    critical: dict[str, int]  # critical changes per kind (mtqe.critical)
+    typography: dict[str, float]  # typography-insensitive corpus scores per metric (mtqe.typography)
+
+
+class BaselineRecord(_LaterBaseline):
     """A baseline file, version 1 (written by :func:`render_baseline`)."""
 
     mtqe_baseline: str
@@ -135,8 +168,10 @@ def load_baseline(text: str, path: str) -> RunStats:
             missing = [m for m in METRICS if m not in data[part]]
             if missing:
                 raise shape.ShapeError(f"{part} lacks the metric {missing[0]!r}")
+        _check_later(data)
         ref_ids = tuple(tuple(ids) for ids in data["links"]["ref_ids"])
         stats = _stats(data["links"]["stats"], len(ref_ids))
+        critical_links = _stored_critical(data["links"].get("critical"), len(ref_ids))
     except shape.ShapeError as error:
         raise BaselineError(path, f"corrupt baseline: {error}") from None
     except StatisticsError as error:
@@ -156,7 +191,41 @@ def load_baseline(text: str, path: str) -> RunStats:
         stats=stats,
         scores={m: float(data["scores"][m]) for m in METRICS},
         versions=data["versions"],
+        critical=data.get("critical"),
+        critical_links=critical_links,
+        typography={m: float(data["typography"][m]) for m in METRICS} if "typography" in data else None,
     )
+
+
+def _stored_critical(links: list[list[Any]] | None, count: int) -> tuple[tuple[tuple[str, str], ...], ...] | None:
+    from mtqe.critical import KINDS
+
+    if links is None:
+        return None
+    if len(links) != count:
+        raise shape.ShapeError("links.critical does not have one entry per link")
+    if any(kind not in KINDS for link in links for kind, _ in link):
+        raise shape.ShapeError("links.critical: a change of an unknown kind")
+    return tuple(tuple((kind, digest) for kind, digest in link) for link in links)
+
+
+def _check_later(data: dict[str, Any]) -> None:
+    """The fields added later, when there: counts whole and not negative, every metric's score finite."""
+    from mtqe.critical import KINDS
+
+    counts = data.get("critical", {})
+    if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in counts.values()):
+        raise shape.ShapeError("critical: a count is not a whole number of at least 0")
+    if "critical" in data and sorted(counts) != sorted(KINDS):
+        raise shape.ShapeError(f"critical: the kinds are not {', '.join(KINDS)}")
+    scores = data.get("typography")
+    if scores is not None:
+        missing = [m for m in METRICS if m not in scores]
+        if missing:
+            raise shape.ShapeError(f"typography lacks the metric {missing[0]!r}")
+        if any(isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0
+               for v in scores.values()):  # fmt: skip
+            raise shape.ShapeError("typography: a score is not a finite number of at least 0")
 
 
 _LARGEST = 2**53  # statistics are counts; above this a float64 sum is no longer exact

@@ -233,6 +233,14 @@ def gate_command(
     samples: Annotated[int, typer.Option(min=100, help="Paired bootstrap resamples.")] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="Random seed of the paired bootstrap.")] = 12345,
     system: Annotated[str | None, typer.Option(help="Which system of RESULTS (default: the first).")] = None,
+    fail_on_omission: Annotated[bool, typer.Option("--fail-on-omission",
+                                help="Fail if a reference sentence is omitted that the baseline translated.")] = False,
+    fail_on_critical: Annotated[list[str] | None, typer.Option("--fail-on-critical", metavar="KIND",
+                                help="Fail on more critical changes of KIND than the baseline had: number, name, "
+                                     "negation, content or any (repeatable).")] = None,
+    fail_on_typography_drop: Annotated[float | None, typer.Option("--fail-on-typography-drop", min=0,
+                                       metavar="POINTS", help="Fail if a gated metric's typography-insensitive score "
+                                                              "lost at least POINTS.")] = None,
     missing: Annotated[MissingBaseline, typer.Option("--missing-baseline",
                        help="What a run without a baseline file does.")] = MissingBaseline.passes,
     markdown: Annotated[Path | None, typer.Option(help="Write a Markdown summary here (numbers only).")] = None,
@@ -253,7 +261,15 @@ def gate_command(
         raise SettingsError(f"--metric: unknown metric {unknown[0]!r}; choose from {', '.join(METRICS)}")
     if warn_drop > fail_drop:
         raise SettingsError("--warn-drop cannot be larger than --fail-drop")
-    rules = GateRules(metrics=gated, fail_drop=fail_drop, warn_drop=warn_drop, alpha=alpha, samples=samples, seed=seed)
+    from mtqe.critical import KINDS
+
+    kinds = tuple(dict.fromkeys(fail_on_critical or ()))
+    wrong = [kind for kind in kinds if kind not in (*KINDS, "any")]
+    if wrong:
+        raise SettingsError(f"--fail-on-critical: unknown kind {wrong[0]!r}; choose from {', '.join(KINDS)} or any")
+    rules = GateRules(metrics=gated, fail_drop=fail_drop, warn_drop=warn_drop, alpha=alpha, samples=samples, seed=seed,
+                      fail_on_omission=fail_on_omission, fail_on_critical=kinds,
+                      fail_on_typography_drop=fail_on_typography_drop)  # fmt: skip
     _refuse_overwriting([results, baseline], [markdown, junit, history])
     current = _run_from(results, system)
     if baseline.exists():

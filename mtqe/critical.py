@@ -101,6 +101,13 @@ def count_kinds(changes: Iterable[Iterable[Change]], counts: dict[str, int] | No
     return counts
 
 
+def fingerprint(kind: str, ref: str, hyp: str) -> str:
+    """A change's identity without its words (baselines hold no translations): the start of a SHA-256."""
+    import hashlib
+
+    return hashlib.sha256(f"{kind}\0{ref}\0{hyp}".encode()).hexdigest()[:16]
+
+
 # --- language tables ---------------------------------------------------------------------------------------------
 
 

@@ -9,13 +9,18 @@
    gated metrics the p-values are Holm-adjusted. A gated metric fails only when
    it lost at least ``fail_drop`` points **and** its adjusted p-value is below
    ``alpha``; a smaller or non-significant loss of at least ``warn_drop`` warns.
+4. Deterministic rules, each asked for on its own, fail the gate whatever the
+   test says (:func:`check_rules`): any reference sentence omitted now that was
+   not omitted in the baseline; more critical changes of a chosen kind than the
+   baseline had (:mod:`mtqe.critical`); a gated metric's typography-insensitive
+   score (:mod:`mtqe.typography`) down by at least a chosen number of points.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, GateStatus, MetricVerdict, RunStats, Verdict
+from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS, GateStatus, MetricVerdict, RuleVerdict, RunStats, Verdict
 from mtqe.pairing import unit_of_links
 from mtqe.stats import paired_bootstrap
 
@@ -31,6 +36,9 @@ class GateRules:
     samples: int = 1000
     seed: int = 12345
     min_units: int = 10  # fewer paired units than this give no verdict
+    fail_on_omission: bool = False  # any reference sentence omitted now but not in the baseline fails
+    fail_on_critical: tuple[str, ...] = ()  # kinds (mtqe.critical.KINDS, or "any") of which more changes fail
+    fail_on_typography_drop: float | None = None  # points of a gated metric's typography-insensitive score
 
 
 def comparability(baseline: RunStats, current: RunStats) -> tuple[list[str], list[str]]:
@@ -76,6 +84,91 @@ def identical(baseline: RunStats, current: RunStats) -> bool:
 
 
 def decide(baseline: RunStats, current: RunStats, rules: GateRules) -> Verdict:
+    """The significance verdict (:func:`significance`) with the deterministic rules asked for (:func:`check_rules`):
+    a rule that fails makes a comparable run's verdict a failure."""
+    verdict = significance(baseline, current, rules)
+    if verdict.status is GateStatus.INCOMPARABLE:
+        return verdict
+    checked = check_rules(baseline, current, rules)
+    failed = [rule for rule in checked if rule.status == "fail"]
+    if not failed:
+        return replace(verdict, rules=checked)
+    broken = "; ".join(rule.detail for rule in failed)
+    summary = f"{broken}; {verdict.summary}" if verdict.status is GateStatus.FAIL else f"rule failed: {broken}"
+    return replace(verdict, status=GateStatus.FAIL, summary=summary, rules=checked, fails=True)
+
+
+def check_rules(baseline: RunStats, current: RunStats, rules: GateRules) -> tuple[RuleVerdict, ...]:
+    """Each deterministic rule of ``rules`` decided on the two runs, in a fixed order."""
+    checked = []
+    if rules.fail_on_omission:
+        checked.append(_omission_rule(baseline, current))
+    for kind in rules.fail_on_critical:
+        checked.append(_critical_rule(baseline, current, kind))
+    if rules.fail_on_typography_drop is not None:
+        checked += [_typography_rule(baseline, current, m, rules.fail_on_typography_drop) for m in rules.metrics]
+    return tuple(checked)
+
+
+def omitted_sentences(run: RunStats) -> set[int]:
+    """The reference sentences of a run's links with nothing on the hypothesis side (CER counts no characters)."""
+    cer = run.stats["cer"]
+    return {i for ids, row in zip(run.ref_ids, cer.tolist(), strict=True) if row[2] == 0 and row[1] > 0 for i in ids}
+
+
+def _omission_rule(baseline: RunStats, current: RunStats) -> RuleVerdict:
+    new = sorted(omitted_sentences(current) - omitted_sentences(baseline))
+    if not new:
+        return RuleVerdict("omission", "pass", "no reference sentence is omitted that the baseline translated")
+    shown = ", ".join(str(i) for i in new[:10]) + (", ..." if len(new) > 10 else "")
+    return RuleVerdict("omission", "fail", f"{_count(len(new), 'new omission')} (reference sentence {shown})")
+
+
+def _critical_rule(baseline: RunStats, current: RunStats, kind: str) -> RuleVerdict:
+    """New critical changes of ``kind``: changes of a link's reference sentences that the baseline's link of
+    the same sentences did not have (by fingerprint), or, when a run kept no links' changes (Dask), more of
+    them than the baseline had."""
+    rule = f"critical:{kind}"
+    words = "critical change" if kind == "any" else f"{kind} change"
+    if baseline.critical_links is not None and current.critical_links is not None:
+        before, now = (_changes_by_sentences(run, kind) for run in (baseline, current))
+        new = sorted(now - before)
+        if not new:
+            return RuleVerdict(rule, "pass", f"no new {words}: {len(now)} now, {len(before)} in the baseline")
+        where = ", ".join(str(ids[0]) for ids, _, _ in new[:10]) + (", ..." if len(new) > 10 else "")
+        return RuleVerdict(rule, "fail", f"{_count(len(new), 'new ' + words)} (reference sentence {where})")
+    if baseline.critical is None or current.critical is None:
+        which = "baseline" if baseline.critical is None else "run"
+        return RuleVerdict(rule, "skip", f"the {which} has no critical changes counted (made by an older mtqe)")
+    before, now = (sum(counts.values()) if kind == "any" else counts.get(kind, 0)
+                   for counts in (baseline.critical, current.critical))  # fmt: skip
+    detail = f"{_count(now, words)} now, {before} in the baseline"
+    return RuleVerdict(rule, "fail" if now > before else "pass", detail)
+
+
+def _changes_by_sentences(run: RunStats, kind: str) -> set[tuple[tuple[int, ...], str, str]]:
+    links = run.critical_links or ()
+    return {(ids, k, digest) for ids, changes in zip(run.ref_ids, links, strict=True) for k, digest in changes
+            if kind in ("any", k)}  # fmt: skip
+
+
+def _typography_rule(baseline: RunStats, current: RunStats, metric: str, drop: float) -> RuleVerdict:
+    rule = f"typography:{metric}"
+    if baseline.typography is None or current.typography is None:
+        which = "baseline" if baseline.typography is None else "run"
+        return RuleVerdict(rule, "skip", f"the {which} has no typography-insensitive scores (made by an older mtqe)")
+    old, new = baseline.typography[metric], current.typography[metric]
+    loss = (old - new) if HIGHER_IS_BETTER[metric] else (new - old)
+    detail = f"typography-insensitive {LABELS[metric]} {old:.2f} -> {new:.2f} ({new - old:+.2f})"
+    return RuleVerdict(rule, "fail" if loss >= drop else "pass", detail)
+
+
+def _count(n: int, words: str) -> str:
+    return f"{n} {words}" if n == 1 else f"{n} {words}s"
+
+
+def significance(baseline: RunStats, current: RunStats, rules: GateRules) -> Verdict:
+    """Steps 1-3: comparable, identical, or the paired test's verdict."""
     problems, warnings = comparability(baseline, current)
     if problems:
         return Verdict(

@@ -274,9 +274,13 @@ class RunStats:
     stats: PairStats = field(compare=False, repr=False)  # one row per link
     scores: dict[str, float] = field(default_factory=dict)  # corpus scores
     versions: dict[str, str] = field(default_factory=dict)  # mtqe, sacrebleu, jiwer
+    critical: dict[str, int] | None = None  # critical changes per kind (mtqe.critical); None: not counted
+    critical_links: tuple[tuple[tuple[str, str], ...], ...] | None = None  # per link: (kind, fingerprint) each
+    typography: dict[str, float] | None = None  # typography-insensitive corpus scores; None: not scored
 
     def __post_init__(self) -> None:
         freeze(self, "settings", "signatures", "scores", "versions")
+        freeze(self, *(name for name in ("critical", "typography") if getattr(self, name) is not None))
 
 
 @dataclass(frozen=True)
@@ -309,3 +313,13 @@ class Verdict:
     notes: tuple[str, ...] = ()
     units: int = 0
     fails: bool = False  # whether this verdict fails the CI job (a regression, incomparable, a required baseline)
+    rules: tuple[RuleVerdict, ...] = ()  # the deterministic rules asked for (mtqe.gate.GateRules), each decided
+
+
+@dataclass(frozen=True)
+class RuleVerdict:
+    """One deterministic gate rule: new omissions, new critical changes of a kind, a typography-insensitive drop."""
+
+    rule: str  # "omission", "critical:<kind>", "typography:<metric>"
+    status: str  # "pass", "fail", or "skip" (the baseline cannot tell)
+    detail: str  # what was found, in mtqe's words and numbers only

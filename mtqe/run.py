@@ -133,11 +133,28 @@ def load_run(results_path: PathLike, system: str | None = None) -> tuple[RunStat
     stats, problem = statfile.load(path.parent, record) if record else (None, "")
     if problem:
         notes.append(f"statistics not used, the texts were scored again: {problem}")
+    critical = None
+    if not chosen["segments"] and chosen.get("segments_file") and "critical" in chosen:
+        critical = _parquet_critical(path.parent / chosen["segments_file"])
     try:
-        run = run_from_results(data, chosen["name"], stats)
+        run = run_from_results(data, chosen["name"], stats, critical=critical)
     except SystemNotFound as error:
         raise InputError(str(path), f"{error}: {problem}" if problem else str(error)) from None
     return run, tuple(notes)
+
+
+def _parquet_critical(folder: Path) -> list[list[dict[str, str]]] | None:
+    """Each link's critical changes from a Dask run's segments.parquet (its JSON cells), in link order; None
+    when they cannot be read (the gate then compares counts)."""
+    import json
+
+    try:
+        import pandas as pd
+
+        frame = pd.read_parquet(folder, columns=["segment", "critical"]).sort_values("segment", kind="stable")
+        return [json.loads(cell) for cell in frame["critical"].tolist()]
+    except (ImportError, OSError, ValueError, KeyError):
+        return None
 
 
 def load_baseline_file(path: PathLike) -> RunStats:

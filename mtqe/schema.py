@@ -468,9 +468,13 @@ def _check_meaning(data: dict[str, Any]) -> None:
             raise _at(shape.ShapeError(f"lacks the field {missing[0]!r}"), "comparisons", f"[{k}]", "metrics")
     for k, system in enumerate(data["systems"]):
         where = ("systems", f"[{k}]")
-        for metric in METRICS:
-            if not _in_range(metric, np.array([system["corpus"][metric]["score"]])).all():
-                raise _at(shape.ShapeError(_range_problem(metric)), *where, "corpus", metric, "score")
+        for part in ("corpus", "typography") if "typography" in system else ("corpus",):
+            for metric in METRICS:
+                if not _in_range(metric, np.array([system[part][metric]["score"]])).all():
+                    raise _at(shape.ShapeError(_range_problem(metric)), *where, part, metric, "score")
+        for kind, count in system.get("critical", {}).items():
+            if count < 0:
+                raise _at(shape.ShapeError("is a negative count"), *where, "critical", kind)
         if not _segments_fit(system["segments"], references, system["sentences"]):
             for m, segment in enumerate(system["segments"]):
                 problem = _segment_problem(segment, references, system["sentences"])

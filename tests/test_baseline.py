@@ -35,7 +35,10 @@ def test_baseline_round_trips_and_holds_no_text(results):
     loaded = load_baseline(text, "b.json")
     assert loaded == run
     assert all(np.array_equal(loaded.stats[m], run.stats[m]) for m in METRICS)
-    assert "Zelensky" not in text and "Biden" not in text
+    assert "Zelensky" not in text and "Biden" not in text and "Mlanie" not in text  # changes only as fingerprints
+    assert loaded.critical == results["systems"][0]["critical"] and loaded.critical_links == run.critical_links
+    assert any(run.critical_links) and loaded.typography == {
+        m: results["systems"][0]["typography"][m]["score"] for m in METRICS}  # fmt: skip
     data = json.loads(text)
     assert data["metrics"]["ter"]["higher_is_better"] is False
     assert data["reference"] == {"sha256": results["reference"]["sha256"], "sentences": 25}
@@ -50,6 +53,20 @@ def _edit_stat(text, metric, value):
     data = json.loads(text)
     data["links"]["stats"][metric][1][0] = value
     return json.dumps(data)  # NaN is written as NaN, as a careless editor would
+
+
+def _edited(text, where, value):
+    """The baseline with the field at path ``where`` set to ``value``."""
+    root = json.loads(text)
+    node = root
+    *path, last = where
+    for key in path:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return json.dumps(root)
 
 
 def _edit_score(text, metric, value):
@@ -76,6 +93,14 @@ def _edit_score(text, metric, value):
         (lambda text: _edit_stat(text, "ter", float("nan")), "NaN is not a number JSON allows"),
         (lambda text: _edit_score(text, "chrf", float("inf")), "Infinity is not a number JSON allows"),
         (lambda text: _edit_score(text, "chrf", "76"), "scores.chrf: is not a number"),
+        (lambda text: _edited(text, ("critical", "name"), -1), "critical: a count is not a whole number"),
+        (lambda text: _edited(text, ("critical", "name"), 1.5), "critical.name: is not a whole number"),
+        (lambda text: _edited(text, ("critical", "dates"), 1), "critical: the kinds are not"),
+        (lambda text: _edited(text, ("typography", "chrf"), float("nan")), "NaN is not a number JSON allows"),
+        (lambda text: _edited(text, ("typography", "chrf"), -2.0), "typography: a score is not a finite number"),
+        (lambda text: _edited(text, ("typography",), {"chrf": 1.0}), "typography lacks the metric 'bleu'"),
+        (lambda text: _edited(text, ("links", "critical"), []), "links.critical does not have one entry per link"),
+        (lambda text: _edited(text, ("links", "critical", "3"), [["dates", "ab"]]), "a change of an unknown kind"),
         (
             lambda text: text.replace('"settings":{', '"settings":[{', 1).replace('},"metrics"', '}],"metrics"', 1),
             "settings: is not an object",

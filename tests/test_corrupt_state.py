@@ -53,6 +53,15 @@ RESULTS_EDITS = {
         "segments[1].kind: is 'match', but the link has 0 reference",
     ),
     "systems is an object": (lambda d: d.update(systems={}), "systems: is not a list"),
+    "a negative critical count": (lambda d: _system(d)["critical"].update(name=-1), "critical.name: is a negative"),
+    "a critical change without its words": (
+        lambda d: _system(d)["segments"][3]["critical"].append({"kind": "name"}),
+        "segments[3].critical[0]: lacks the field 'ref'",
+    ),
+    "a typography score above 100": (
+        lambda d: _system(d)["typography"]["chrf"].update(score=140.0),
+        "systems[0].typography.chrf.score:",
+    ),
     "no systems": (lambda d: d.update(systems=[]), "systems: is an empty list"),
     "a score is text": (
         lambda d: _system(d)["corpus"]["chrf"].update(score="76.5"),

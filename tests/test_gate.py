@@ -142,3 +142,56 @@ def test_the_seed_is_honoured_seed_zero_included(baseline):
 
     assert p_value(0) == p_value(0)
     assert len({p_value(0), p_value(1), p_value(12345)}) == 3
+
+
+# --- deterministic rules ---------------------------------------------------------------------------------------------
+
+RULES = GateRules(fail_on_omission=True, fail_on_critical=("number", "negation"), fail_on_typography_drop=1.0)
+
+
+def test_rules_pass_on_the_same_output(baseline):
+    verdict = decide(baseline, seed_run(), RULES)
+    assert verdict.status == "identical" and not verdict.fails
+    rules = ["omission", "critical:number", "critical:negation", "typography:chrf"]
+    assert [(r.rule, r.status) for r in verdict.rules] == [(rule, "pass") for rule in rules]
+
+
+def test_a_new_omission_fails_even_when_the_scores_do_not(baseline):
+    paragraphs = [p for p in SEED_HYP_TEXT.split("\n\n") if p.strip()]
+    dropped = next(k for k, p in enumerate(paragraphs) if len(p) > 150)
+    current = seed_run(without_paragraphs(SEED_HYP_TEXT, dropped, dropped))
+    lenient = GateRules(fail_drop=50.0, warn_drop=50.0)  # the test alone would pass this
+    assert not decide(baseline, current, lenient).fails
+    verdict = decide(baseline, current, dataclasses.replace(lenient, fail_on_omission=True))
+    assert verdict.status == "fail" and verdict.fails
+    (rule,) = verdict.rules
+    assert rule.status == "fail" and "new omission" in rule.detail and verdict.summary.startswith("rule failed: ")
+
+
+def test_a_changed_number_and_a_new_negation_fail_their_rules(baseline):
+    assert "100,000" in SEED_HYP_TEXT and "we will have severe sanctions" in SEED_HYP_TEXT
+    edited = SEED_HYP_TEXT.replace("100,000", "150,000")
+    current = seed_run(edited)
+    verdict = decide(baseline, current, GateRules(fail_drop=50.0, warn_drop=50.0, fail_on_critical=("number", "name")))
+    assert {r.rule: r.status for r in verdict.rules} == {"critical:number": "fail", "critical:name": "pass"}
+    assert verdict.fails
+    negated = seed_run(SEED_HYP_TEXT.replace("we will have severe sanctions", "we will not have severe sanctions"))
+    verdict = decide(baseline, negated, GateRules(fail_drop=50.0, warn_drop=50.0, fail_on_critical=("negation",)))
+    assert [(r.rule, r.status) for r in verdict.rules] == [("critical:negation", "fail")]
+
+
+def test_a_typography_insensitive_drop_fails_and_typography_alone_does_not(baseline):
+    straight = seed_run(SEED_HYP_TEXT.replace("“", '"').replace("”", '"').replace("’", "'"))
+    assert straight.scores["chrf"] > baseline.scores["chrf"]  # straight quotes match the reference better
+    assert straight.typography["chrf"] == baseline.typography["chrf"]  # and mean nothing once typography is plain
+    rules = GateRules(fail_on_typography_drop=0.5, metrics=("chrf", "bleu"))
+    assert [r.status for r in decide(baseline, straight, rules).rules] == ["pass", "pass"]
+    worse = seed_run(without_paragraphs(SEED_HYP_TEXT, 2, 4))
+    verdict = decide(baseline, worse, rules)
+    assert [r.status for r in verdict.rules] == ["fail", "fail"] and verdict.fails
+
+
+def test_rules_that_a_baseline_cannot_tell_are_skipped_not_passed(baseline):
+    old = dataclasses.replace(baseline, critical=None, critical_links=None, typography=None)
+    verdict = decide(old, seed_run(), RULES)
+    assert [r.status for r in verdict.rules] == ["pass", "skip", "skip", "skip"] and not verdict.fails

@@ -105,6 +105,26 @@ def test_sorting_by_a_score_column(seeds, seeds_report):
     assert seeds.column("chrf") == expected[::-1]
 
 
+def test_critical_changes_are_marked_and_filter_the_table(seeds, seeds_report):
+    segments = seeds_report[1]["systems"][0]["segments"]
+    marked = [s for s in segments if s["critical"]]
+    assert marked and seeds.page.locator("#system-0 table.segments ul.critical").count() == len(marked)
+    texts = seeds.page.locator("#system-0 table.segments ul.critical li").all_text_contents()
+    assert "name Mélanie Joly → Mlanie Joly" in texts
+    assert "number As many as 100,000 → No less than 100,000" in texts
+    choose = seeds.page.locator("#system-0 .critical-filter")
+    choose.select_option("any")
+    assert seeds.rows().count() == len(marked)
+    choose.select_option("number")
+    numbers = [s for s in segments if any(c["kind"] == "number" for c in s["critical"])]
+    assert seeds.rows().count() == len(numbers) == 1
+    assert seeds.status().startswith("Showing 1–1 of 1 matching links")
+    choose.select_option("negation")
+    assert seeds.rows().count() == 0
+    seeds.page.locator("#system-0 .reset").click()
+    assert seeds.rows().count() == len(segments) and choose.input_value() == ""
+
+
 def test_filtering_by_kind(seeds):
     seeds.page.locator("#system-0 .kind-filter[value=match]").uncheck()
     assert seeds.rows().count() == 1

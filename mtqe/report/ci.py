@@ -47,7 +47,15 @@ def render_markdown(verdict: Verdict, rules: GateRules) -> str:
         ]
     elif verdict.status == "incomparable":
         lines.append(f"{len(verdict.notes)} difference(s) between this run and the baseline; the job log lists them.")
+    if verdict.rules:
+        lines += ["", "| rule | verdict | found |", "| --- | --- | --- |"]
+        lines += [f"| {RULE_NAMES.get(r.rule.split(':')[0], r.rule)} ({r.rule}) | {r.status} | {r.detail} |"
+                  for r in verdict.rules]  # fmt: skip
     return inert("\n".join(lines)) + "\n"  # the job summary: no line a runner would take for a command
+
+
+RULE_NAMES = {"omission": "no new omission", "critical": "no more critical changes",
+              "typography": "no typography-insensitive drop"}  # fmt: skip
 
 
 def points(amount: float) -> str:
@@ -59,7 +67,7 @@ def render_junit(verdict: Verdict, rules: GateRules) -> str:
     """One test case per metric (or one for comparability); valid JUnit XML, no timestamps."""
     suite = ET.Element("testsuite", name="mtqe gate", time="0")
     cases = 0
-    failures = errors = 0
+    failures = errors = skipped = 0
     if verdict.status in {"incomparable", "no-baseline"}:
         case = ET.SubElement(suite, "testcase", classname="mtqe.gate", name="baseline", time="0")
         if verdict.fails:
@@ -82,7 +90,17 @@ def render_junit(verdict: Verdict, rules: GateRules) -> str:
             )
         ET.SubElement(case, "system-out").text = _clean(detail)
         cases += 1
-    suite.attrib.update(tests=str(cases), failures=str(failures), errors=str(errors), skipped="0")
+    for rule in verdict.rules:
+        case = ET.SubElement(suite, "testcase", classname="mtqe.gate.rules", name=rule.rule, time="0")
+        if rule.status == "fail":
+            failures += 1
+            ET.SubElement(case, "failure", message=_clean(rule.detail), type="rule")
+        elif rule.status == "skip":
+            skipped += 1
+            ET.SubElement(case, "skipped", message=_clean(rule.detail))
+        ET.SubElement(case, "system-out").text = _clean(f"{rule.rule}: {rule.detail}; {rule.status}")
+        cases += 1
+    suite.attrib.update(tests=str(cases), failures=str(failures), errors=str(errors), skipped=str(skipped))
     root = ET.Element("testsuites", name="mtqe", tests=str(cases), failures=str(failures), errors=str(errors), time="0")
     root.append(suite)
     ET.indent(root)
@@ -108,4 +126,6 @@ def render_verdict(verdict: Verdict, quiet: bool = False) -> str:
             f"(* gated; {verdict.units} paired segments; p: one-sided paired bootstrap, Holm-adjusted over the "
             "gated metrics on their rows)"
         )
+    if not quiet:
+        lines += [f"rule {rule.rule}: {rule.status.upper()}: {rule.detail}" for rule in verdict.rules]
     return "\n".join(lines) + "\n"

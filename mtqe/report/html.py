@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 from mtqe.model import HIGHER_IS_BETTER, LABELS, METRICS
 from mtqe.report import plots
 from mtqe.report.diff import WordDiff, decode, word_diff
-from mtqe.report.summary import describe_typography, plural, typography_costs
+from mtqe.report.summary import CRITICAL_WORDS, describe_critical, describe_typography, plural, typography_costs
 
 SERVER_ROWS = 200  # segments per system rendered into the HTML itself
 KIND_CODES = {"match": 0, "omission": 1, "addition": 2}
@@ -195,6 +195,7 @@ def _environment() -> Environment:
     env.filters["band"] = lambda value, metric: quality_band(metric, value)
     env.globals.update(band_ranges=band_ranges, comparison_verdict=comparison_verdict)
     env.globals.update(typography_costs=typography_costs, describe_typography=describe_typography)
+    env.globals.update(describe_critical=describe_critical, CRITICAL_WORDS=CRITICAL_WORDS)
     env.filters["plural"] = plural
     env.filters["link_title"] = link_title
     env.filters["visible"] = visible
@@ -323,6 +324,12 @@ def _page_data(results: dict[str, Any], diffs: list[list[WordDiff]]) -> dict[str
                 "ref": [s["ref"] for s in segments],
                 "hyp": [s["hyp"] for s in segments],
                 "scores": [[round(s[m], 1) for s in segments] for m in METRICS],  # a column per metric, as shown
+                # each link's critical changes as [kind, ref, hyp], only for the links that have any
+                "critical": {
+                    str(k): [[c["kind"], c["ref"], c["hyp"]] for c in s["critical"]]
+                    for k, s in enumerate(segments)
+                    if s.get("critical")
+                },
                 "ops": [d.ops for d in system_diffs],
                 "moved": [d.moved for d in system_diffs],
             }
@@ -333,6 +340,7 @@ def _page_data(results: dict[str, Any], diffs: list[list[WordDiff]]) -> dict[str
         "higher": HIGHER_IS_BETTER,
         "bands": QUALITY_BANDS,
         "kinds": list(KIND_CODES),
+        "criticalWords": CRITICAL_WORDS,
         "titles": LINK_TITLES,
         "aligned": bool(results["settings"].get("aligned")),  # lines paired by position: no link shapes to show
         "referenceLines": results["reference"].get("sentence_lines", []),

@@ -9,6 +9,7 @@
   // Python's str.split() white space, so word counts match the server's word differences.
   var SPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
   var KIND_NAMES = data.kinds;
+  var CRITICAL_WORDS = data.criticalWords;
 
   function words(text) {
     return text.split(SPACE).filter(function (w) { return w.length > 0; });
@@ -140,12 +141,30 @@
     var hypIds = el("td", "num muted", sys.hypIds[i].join(", "));
     hypIds.title = lines(sys.hypIds[i], sys.sentenceLines);
     tr.appendChild(hypIds);
-    tr.appendChild(textCell(sys.hyp[i], "(nothing: omitted by the system)"));
+    var hypCell = textCell(sys.hyp[i], "(nothing: omitted by the system)");
+    var changes = sys.critical[i];
+    if (changes) { hypCell.appendChild(criticalList(changes)); }
+    tr.appendChild(hypCell);
     for (var m = 0; m < sys.columns.length; m++) {
       var value = sys.columns[m][i];
       tr.appendChild(el("td", "num q" + band(m, value), value.toFixed(1)));
     }
     return tr;
+  }
+
+  // A link's critical changes (numbers, names, negations, content), as the server lists them.
+  function criticalList(changes) {
+    var list = el("ul", "critical");
+    changes.forEach(function (change) {
+      var item = el("li");
+      item.appendChild(el("span", "crit crit-" + change[0], CRITICAL_WORDS[change[0]]));
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(appendText(el("bdi"), change[1] || "\u2014"));
+      item.appendChild(document.createTextNode(" \u2192 "));
+      item.appendChild(appendText(el("bdi"), change[2] || "\u2014"));
+      list.appendChild(item);
+    });
+    return list;
   }
 
   function title(sys, i, kind, doubt) {
@@ -199,6 +218,9 @@
     sys.count = count;
     sys.columns = sys.scores.map(function (column) { return new Float64Array(column); });
     sys.kinds = Uint8Array.from(sys.kind);
+    var critical = sys.critical;  // row position -> its changes, only for rows that have any
+    sys.critical = new Array(count);
+    Object.keys(critical).forEach(function (k) { sys.critical[+k] = critical[k]; });
     sys.rowIndex = sys.index ? function (i) { return sys.index[i]; } : function (i) { return i; };
     sys.lowered = null;  // both texts of each row, lower-cased, built when the page is idle or at the first search
     sys.orders = {};  // column key -> [ascending, descending], built at the first sort by it
@@ -247,7 +269,7 @@
     var sys = prepare(data.systems[+section.dataset.system]);
     var count = sys.count;
     var q = function (selector) { return section.querySelector(selector); };
-    var state = { key: "index", dir: 1, page: 0, size: 100, search: "", metric: 1, min: null, max: null,
+    var state = { key: "index", dir: 1, page: 0, size: 100, search: "", metric: 1, min: null, max: null, critical: "",
       kinds: { match: true, omission: true, addition: true } };
 
     q(".controls").hidden = false;
@@ -267,9 +289,14 @@
         if (min !== null && column[i] < min) { continue; }
         if (max !== null && column[i] > max) { continue; }
         if (needle && lowered[i].indexOf(needle) < 0) { continue; }
+        if (state.critical && !hasCritical(sys.critical[i], state.critical)) { continue; }
         chosen[found++] = i;
       }
       return chosen.subarray(0, found);
+    }
+
+    function hasCritical(changes, kind) {
+      return !!changes && (kind === "any" || changes.some(function (change) { return change[0] === kind; }));
     }
 
     var diffAll = section.querySelector(".diff-all");
@@ -362,6 +389,7 @@
     section.querySelectorAll(".kind-filter").forEach(function (box) {
       box.addEventListener("change", function () { state.kinds[box.value] = box.checked; state.page = 0; render(); });
     });
+    q(".critical-filter").addEventListener("change", function (event) { state.critical = event.target.value; state.page = 0; render(); });
     q(".range-metric").addEventListener("change", function (event) { state.metric = +event.target.value; state.page = 0; render(); });
     q(".range-min").addEventListener("input", function (event) { state.min = number(event.target); state.page = 0; render(); });
     q(".range-max").addEventListener("input", function (event) { state.max = number(event.target); state.page = 0; render(); });
@@ -377,6 +405,7 @@
     q(".reset").addEventListener("click", function () {
       clearTimeout(typing);
       state.key = "index"; state.dir = 1; state.page = 0; state.search = ""; state.min = null; state.max = null;
+      state.critical = ""; q(".critical-filter").value = "";
       state.kinds = { match: true, omission: true, addition: true };
       q(".search").value = ""; q(".range-min").value = ""; q(".range-max").value = "";
       section.querySelectorAll(".kind-filter").forEach(function (box) { box.checked = true; });
