@@ -19,7 +19,8 @@ the hypothesis's words:
   (of all that word's uses there: "so" and "but" often start one, "right"
   often ends one), or, in text without punctuation, ``odds`` times the log-odds of it (learnt also from the
   first and last words of the hypothesis's own sentences), which tell a cut after "the" (never an end) from
-  one before it; a sentence may also take nothing (an omission);
+  one before it, less ``inner`` for a cut between two words that stand side by side inside a reference
+  sentence ("the restaurant"); a sentence may also take nothing (an omission);
 * words no sentence takes form pieces of their own (additions), each costing
   ``piece``;
 * ending a span right after a full stop, question or exclamation mark earns
@@ -89,6 +90,7 @@ class SplitParams:
     boundary_unpunctuated: float = 0.0  # ... but not without punctuation, where the log-odds below tell more:
     odds: float = 0.0  # per unit of log-odds that a span's first (last) word starts (ends) a sentence
     odds_unpunctuated: float = 1.0  # ... in text without punctuation ("the" never ends one, "so" often starts one)
+    inner_unpunctuated: float = 1.5  # there, for a cut between two words side by side in a reference sentence
     band: int = 200  # initial half-width of the search band, in words
 
 
@@ -126,6 +128,13 @@ class _Learned:
     def uses(self) -> _Uses:
         """How often each word is used, starts and ends a sentence (counted once: cuts of single links are many)."""
         return _count_uses(self.sentences, len(self.vocabulary))
+
+    @functools.cached_property
+    def inner_pairs(self) -> np.ndarray:
+        """Every pair of consecutive words of a sentence, as ``first * len(vocabulary) + second``, sorted."""
+        size = len(self.vocabulary)
+        pairs = {a * size + b for sentence in self.sentences for a, b in itertools.pairwise(sentence)}
+        return np.array(sorted(pairs), dtype=np.int64)
 
 
 def _learn(reference: Sequence[str]) -> _Learned:
@@ -198,6 +207,7 @@ def _split(
         edges = [(vocabulary.get(words[0][1], -1), vocabulary.get(words[-1][1], -1)) for words in tokens if words]
         log_opener, log_closer = _log_odds(learned.uses, ids, edges)
         opener, closer = opener + scale * odds * log_opener, closer + scale * odds * log_closer
+        opener = opener - scale * params.inner_unpunctuated * _inner_pairs(learned, ids)
     width = params.band
     while True:
         cuts, touched = _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, ref_lengths,
@@ -330,6 +340,18 @@ def _boundary_odds(counted: _Uses, ids: np.ndarray) -> tuple[np.ndarray, np.ndar
     known = np.maximum(ids, 0)
     odds = [np.where(ids >= 0, (counts / (counted.uses + 2.0))[known], 0.0) for counts in counted[1:]]
     return odds[0], odds[1]
+
+
+def _inner_pairs(learned: _Learned, ids: np.ndarray) -> np.ndarray:
+    """For each hypothesis word, whether it and the word before it stand side by side inside some reference
+    sentence ("the restaurant", "till now"): a cut between them is unlikely, whatever each word's own odds."""
+    inside = learned.inner_pairs
+    flags = np.zeros(len(ids))
+    if len(ids) > 1 and inside.size:
+        keys = ids[:-1] * len(learned.vocabulary) + ids[1:]
+        found = inside[np.minimum(np.searchsorted(inside, keys), inside.size - 1)] == keys
+        flags[1:] = (ids[:-1] >= 0) & (ids[1:] >= 0) & found
+    return flags
 
 
 _PRIOR = 2.0  # uses by which a word's start (end) share is drawn toward that of all words

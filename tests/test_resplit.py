@@ -129,6 +129,14 @@ def test_log_odds_tell_a_word_that_never_ends_a_sentence_from_a_rare_one():
     assert hyp_ends[0] > _log_odds(sentences, np.array([1]))[1][0]
 
 
+def test_inner_pairs_mark_words_that_stand_side_by_side_inside_a_reference_sentence():
+    from mtqe.resplit import _inner_pairs, _learn
+
+    learned = _learn(["Now the restaurant is calling.", "It is late."])
+    ids = np.array([learned.vocabulary.get(key, -1) for key in ("late", "now", "the", "resta", "unknown", "is")])
+    assert _inner_pairs(learned, ids).tolist() == [0.0, 0.0, 1.0, 1.0, 0.0, 0.0]  # "late now" ends and starts
+
+
 def test_sentence_start_odds_place_cuts_in_unpunctuated_text_better():
     without = SplitParams(boundary=0.0, boundary_unpunctuated=0.0, odds_unpunctuated=0.0)
     gains = []
