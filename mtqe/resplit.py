@@ -218,7 +218,11 @@ def _split(
     return _cut(hypothesis, tokens, set(cuts.tolist()))
 
 
-_WHOLE = SplitParams(piece=math.inf, piece_unpunctuated=math.inf)  # cut into its sentences' parts, no word left
+# cut into its sentences' parts, no word left; with the linear start/end odds and no log-odds or inner pairs,
+# which were tuned for text the splitter could not split: in split_merged's cuts of well-split documents
+# (which count as unpunctuated: no stops inside their sentences) they raised TED's false omissions
+_WHOLE = SplitParams(piece=math.inf, piece_unpunctuated=math.inf, pair_unpunctuated=1.0, boundary_unpunctuated=8.0,
+                     odds_unpunctuated=0.0, inner_unpunctuated=0.0)  # fmt: skip
 
 
 def split_merged(
