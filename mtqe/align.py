@@ -148,13 +148,7 @@ def vectorize(ref: Sequence[str], hyp: Sequence[str]) -> Vectors:
 def with_parts(vectors: Vectors, parts: Mapping[int, Sequence[str]]) -> Vectors:
     """The vectors of a hypothesis whose sentences ``j`` were cut into ``parts[j]``, weighted as before (a
     part's features are its sentence's, so the vocabulary holds them all)."""
-    texts = [text for j in sorted(parts) for text in parts[j]]
-    words, occurrences, owners = _words(texts)
-    features = [_word_features(word) for word in words]
-    names = [name for word_features in features for name in word_features]
-    codes = np.fromiter((vectors.vocabulary.get(name, -1) for name in names), dtype=np.int64, count=len(names))
-    counts = _counts(codes, [len(f) for f in features], occurrences, owners, len(texts), len(vectors.vocabulary))
-    added = counts.multiply(vectors.idf[np.newaxis, :]).tocsr()
+    added = text_rows(vectors, [text for j in sorted(parts) for text in parts[j]])
     order, first = [], vectors.hyp.shape[0]
     for j in range(vectors.hyp.shape[0]):  # each old row, or its parts' rows after them all
         if j in parts:
@@ -163,6 +157,16 @@ def with_parts(vectors: Vectors, parts: Mapping[int, Sequence[str]]) -> Vectors:
         else:
             order.append(j)
     return vectors._replace(hyp=sparse.vstack([vectors.hyp, added]).tocsr()[order])
+
+
+def text_rows(vectors: Vectors, texts: Sequence[str]) -> sparse.csr_matrix:
+    """TF-IDF rows of ``texts`` with the documents' weights (features the documents lack are left out)."""
+    words, occurrences, owners = _words(texts)
+    features = [_word_features(word) for word in words]
+    names = [name for word_features in features for name in word_features]
+    codes = np.fromiter((vectors.vocabulary.get(name, -1) for name in names), dtype=np.int64, count=len(names))
+    counts = _counts(codes, [len(f) for f in features], occurrences, owners, len(texts), len(vectors.vocabulary))
+    return counts.multiply(vectors.idf[np.newaxis, :]).tocsr()
 
 
 def _words(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:

@@ -17,11 +17,17 @@ the hypothesis's words:
   sentence's length times the documents' length ratio), and ``boundary`` times
   how often its first word starts and its last word ends a reference sentence
   (of all that word's uses there: "so" and "but" often start one, "right"
-  often ends one); a sentence may also take nothing (an omission);
+  often ends one), or, in text without punctuation, ``odds`` times the log-odds of it (learnt also from the
+  first and last words of the hypothesis's own sentences), which tell a cut after "the" (never an end) from
+  one before it, less ``inner`` for a cut between two words that stand side by side inside a reference
+  sentence ("the restaurant"); a sentence may also take nothing (an omission);
 * words no sentence takes form pieces of their own (additions), each costing
   ``piece``;
 * ending a span right after a full stop, question or exclamation mark earns
   ``stop``, so punctuated lower-cased text is cut at its punctuation.
+
+Words are compared by their first five letters, lower-cased and without punctuation, so "re-ordered" in
+the hypothesis counts as the reference's "re-order" and "purchasing" as "purchase".
 
 Only a band around the length-proportional diagonal is searched, doubled when
 the best path touches its edge as long as its table stays small
@@ -51,6 +57,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -59,13 +66,13 @@ from mtqe.model import Document, Link, Sentence
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")  # where a cut may fall: between words, or CJK characters
-_NOT_KEY = re.compile(r"[\W_]+")  # a word is compared without case and punctuation
+_NOT_KEY = re.compile(r"[\W_]+")  # a word is compared without case and punctuation, by its first _STEM letters
 _STOP = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")  # a word that ends a sentence
 _EDGE = 3  # words at each end of a reference sentence that a span's ends are compared with
 _MAX_CELLS = 4_000_000  # the band is widened only while its table stays this small (about 70 MB)
 _MIN_SENTENCES = 4  # fewer reference sentences give too little to go by
 _COVERED = 0.3  # an omitted sentence with this share of its word weight in its neighbour's part is part of it
-_STEM = 5  # words are compared by this many first letters to tell what a part covers
+_STEM = 5  # words are compared by this many first letters ("re-ordered" is "re-order", "Regierungen" "Regierung")
 _RATIO = 2.0  # a hypothesis with sentences this many times longer (in words) than the reference's is split
 
 
@@ -76,10 +83,14 @@ class SplitParams:
     stop: float = 3.0  # for a span that ends at sentence punctuation, times the mean word weight
     edge: float = 1.0  # per first (last) two words of a span among its sentence's first (last) three
     edge_unpunctuated: float = 2.0  # in text with (almost) no sentence punctuation, where they tell most,
-    piece_unpunctuated: float = 1.0  # ... and where words left over are cheaper pieces of their own
-    pair: float = 1.0  # per pair of consecutive span words that is a pair of its sentence, times their weight
+    piece_unpunctuated: float = 0.5  # ... and where words left over are cheaper pieces of their own
+    pair: float = 1.0  # per pair of consecutive span words that is a pair of its sentence, times their weight,
+    pair_unpunctuated: float = 2.0  # ... twice as telling where nothing else holds a phrase together
     boundary: float = 2.0  # for a span whose first (last) word often starts (ends) reference sentences,
-    boundary_unpunctuated: float = 8.0  # ... the more so without punctuation ("so", "but"; "right")
+    boundary_unpunctuated: float = 0.0  # ... but not without punctuation, where the log-odds below tell more:
+    odds: float = 0.0  # per unit of log-odds that a span's first (last) word starts (ends) a sentence
+    odds_unpunctuated: float = 1.0  # ... in text without punctuation ("the" never ends one, "so" often starts one)
+    inner_unpunctuated: float = 1.5  # there, for a cut between two words side by side in a reference sentence
     band: int = 200  # initial half-width of the search band, in words
 
 
@@ -101,7 +112,7 @@ def _words(text: str) -> list[tuple[int, str, bool]]:
 
 @functools.lru_cache(maxsize=65536)
 def _key(word: str) -> tuple[str, bool]:
-    return _NOT_KEY.sub("", word.lower()), bool(_STOP.search(word))
+    return _NOT_KEY.sub("", word.lower())[:_STEM], bool(_STOP.search(word))
 
 
 @dataclass(frozen=True)
@@ -114,9 +125,16 @@ class _Learned:
     idf: np.ndarray
 
     @functools.cached_property
-    def stems(self) -> list[str]:
-        """Each word id's first :data:`_STEM` letters."""
-        return [key[:_STEM] for key in self.vocabulary]  # in order of the ids
+    def uses(self) -> _Uses:
+        """How often each word is used, starts and ends a sentence (counted once: cuts of single links are many)."""
+        return _count_uses(self.sentences, len(self.vocabulary))
+
+    @functools.cached_property
+    def inner_pairs(self) -> np.ndarray:
+        """Every pair of consecutive words of a sentence, as ``first * len(vocabulary) + second``, sorted."""
+        size = len(self.vocabulary)
+        pairs = {a * size + b for sentence in self.sentences for a, b in itertools.pairwise(sentence)}
+        return np.array(sorted(pairs), dtype=np.int64)
 
 
 def _learn(reference: Sequence[str]) -> _Learned:
@@ -179,10 +197,17 @@ def _split(
     edge = params.edge if punctuated else params.edge_unpunctuated
     piece = params.piece if punctuated else params.piece_unpunctuated
     boundary = params.boundary if punctuated else params.boundary_unpunctuated
-    costs = np.array([params.length, piece, params.stop, edge, params.pair, boundary])
+    pair = params.pair if punctuated else params.pair_unpunctuated
+    costs = np.array([params.length, piece, params.stop, edge, pair, 1.0])
     costs[:4] *= scale
-    costs[5] *= scale
-    opener, closer = _boundary_odds(learned.sentences, ids, len(vocabulary))
+    odds = params.odds if punctuated else params.odds_unpunctuated
+    opener, closer = _boundary_odds(learned.uses, ids)
+    opener, closer = scale * boundary * opener, scale * boundary * closer  # the kernel's boundary weight is 1
+    if odds:
+        edges = [(vocabulary.get(words[0][1], -1), vocabulary.get(words[-1][1], -1)) for words in tokens if words]
+        log_opener, log_closer = _log_odds(learned.uses, ids, edges)
+        opener, closer = opener + scale * odds * log_opener, closer + scale * odds * log_closer
+        opener = opener - scale * params.inner_unpunctuated * _inner_pairs(learned, ids)
     width = params.band
     while True:
         cuts, touched = _search(ids, weights, segment, stops, ptr, flat, pair_ptr, pair_flat, ends, ref_lengths,
@@ -193,7 +218,11 @@ def _split(
     return _cut(hypothesis, tokens, set(cuts.tolist()))
 
 
-_WHOLE = SplitParams(piece=math.inf, piece_unpunctuated=math.inf)  # cut into its sentences' parts, no word left
+# cut into its sentences' parts, no word left; with the linear start/end odds and no log-odds or inner pairs,
+# which were tuned for text the splitter could not split: in split_merged's cuts of well-split documents
+# (which count as unpunctuated: no stops inside their sentences) they raised TED's false omissions
+_WHOLE = SplitParams(piece=math.inf, piece_unpunctuated=math.inf, pair_unpunctuated=1.0, boundary_unpunctuated=8.0,
+                     odds_unpunctuated=0.0, inner_unpunctuated=0.0)  # fmt: skip
 
 
 def split_merged(
@@ -266,13 +295,12 @@ def _room(reference: Sequence[str], learned: _Learned, part: str, linked: int, o
 def _covered(learned: _Learned, part: str, linked: list[int], omitted: list[int]) -> float:
     """The share of an omitted reference sentence's word weight (IDF, each word once) that a hypothesis part
     has and the reference sentence it is linked to has not; words compared by their first
-    :data:`_STEM` letters, so that "survives" finds "survivor" and "Regierung" "Regierungen"."""
-    stems = learned.stems
-    found = {key[:_STEM] for _, key, _ in _words(part) if key}
-    taken = {stems[i] for i in linked}
+    :data:`_STEM` letters (as every key is), so that "survives" finds "survivor" and "Regierung" "Regierungen"."""
+    found = {learned.vocabulary.get(key) for _, key, _ in _words(part) if key}
+    taken = set(linked)
     words = set(omitted)
     total = sum(learned.idf[i] for i in words)
-    gained = sum(learned.idf[i] for i in words if stems[i] in found and stems[i] not in taken)
+    gained = sum(learned.idf[i] for i in words if i in found and i not in taken)
     return gained / total if total > 0 else 0.0
 
 
@@ -295,14 +323,61 @@ def _one_paragraph(hypothesis: Document, hyp_ids: Sequence[int]) -> bool:
     return len({hypothesis.sentences[j].paragraph for j in hyp_ids}) == 1
 
 
-def _boundary_odds(ref_words: list[list[int]], ids: np.ndarray, vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each hypothesis word, how often its word starts and how often it ends a reference sentence, of all
-    its uses in the reference (smoothed): "so" and "but" often start one, "right" often ends one."""
+class _Uses(NamedTuple):
+    """How often each reference word is used, starts a sentence and ends one."""
+
+    uses: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+def _count_uses(ref_words: list[list[int]], vocabulary: int) -> _Uses:
     uses = np.bincount([i for sentence in ref_words for i in sentence], minlength=vocabulary).astype(np.float64)
     starts = np.bincount([sentence[0] for sentence in ref_words if sentence], minlength=vocabulary)
     ends = np.bincount([sentence[-1] for sentence in ref_words if sentence], minlength=vocabulary)
+    return _Uses(uses, starts, ends)
+
+
+def _boundary_odds(counted: _Uses, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each hypothesis word, how often its word starts and how often it ends a reference sentence, of all
+    its uses in the reference (smoothed): "so" and "but" often start one, "right" often ends one."""
     known = np.maximum(ids, 0)
-    odds = [np.where(ids >= 0, (counts / (uses + 2.0))[known], 0.0) for counts in (starts, ends)]
+    odds = [np.where(ids >= 0, (counts / (counted.uses + 2.0))[known], 0.0) for counts in counted[1:]]
+    return odds[0], odds[1]
+
+
+def _inner_pairs(learned: _Learned, ids: np.ndarray) -> np.ndarray:
+    """For each hypothesis word, whether it and the word before it stand side by side inside some reference
+    sentence ("the restaurant", "till now"): a cut between them is unlikely, whatever each word's own odds."""
+    inside = learned.inner_pairs
+    flags = np.zeros(len(ids))
+    if len(ids) > 1 and inside.size:
+        keys = ids[:-1] * len(learned.vocabulary) + ids[1:]
+        found = inside[np.minimum(np.searchsorted(inside, keys), inside.size - 1)] == keys
+        flags[1:] = (ids[:-1] >= 0) & (ids[1:] >= 0) & found
+    return flags
+
+
+_PRIOR = 2.0  # uses by which a word's start (end) share is drawn toward that of all words
+
+
+def _log_odds(counted: _Uses, ids: np.ndarray, edges: Sequence[tuple[int, int]] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """For each hypothesis word, the log-odds that it starts and that it ends a sentence, less those of any
+    word (0 for a word the reference lacks). Linear odds put "the" (0 of 200 uses) and a rare word (0 of 2)
+    both near 0, yet a cut after "the" is far less likely: only the logarithm tells them apart. Counted over
+    the reference's sentences and the first and last words (``edges``, word ids) of the hypothesis's own
+    sentences, whose boundaries are real: the MT's own ways of starting and ending one ("laughter")."""
+    uses, starts, ends = counted
+    base = max(starts.sum(), 1) / max(uses.sum(), 1.0)  # a share of every word, from the reference alone
+    first = np.bincount([a for a, _ in edges if a >= 0], minlength=len(uses))
+    last = np.bincount([b for _, b in edges if b >= 0], minlength=len(uses))
+    starts, ends, uses = starts + first, ends + last, uses + first + last
+    known = np.maximum(ids, 0)
+    odds = []
+    for counts in (starts, ends):
+        share = (counts + _PRIOR * base) / (uses + _PRIOR)  # below 1: counts never exceed uses, base < 1
+        logit = np.log(share / (1.0 - share)) - math.log(base / (1.0 - base))
+        odds.append(np.where(ids >= 0, logit[known], 0.0))
     return odds[0], odds[1]
 
 

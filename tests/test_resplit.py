@@ -108,17 +108,37 @@ def test_an_evaluation_records_the_split_in_its_notes(tmp_path):
 
 
 def test_boundary_odds_say_how_often_a_word_starts_or_ends_a_reference_sentence():
-    from mtqe.resplit import _boundary_odds
+    from mtqe.resplit import _boundary_odds, _count_uses
 
     # vocabulary 0 "so", 1 "we", 2 "went", 3 "right"; the hypothesis's words are 0, 3, 1, and an unknown one
-    odds = _boundary_odds([[0, 1, 2, 3], [0, 2], [1, 0, 3]], np.array([0, 3, 1, -1]), 4)
+    odds = _boundary_odds(_count_uses([[0, 1, 2, 3], [0, 2], [1, 0, 3]], 4), np.array([0, 3, 1, -1]))
     starts, ends = odds
     assert starts.tolist() == pytest.approx([2 / 5, 0.0, 1 / 4, 0.0])  # "so" starts 2 of its 3 uses (+2)
     assert ends.tolist() == pytest.approx([0.0, 2 / 4, 0.0, 0.0])  # "right" ends both of its uses
 
 
+def test_log_odds_tell_a_word_that_never_ends_a_sentence_from_a_rare_one():
+    from mtqe.resplit import _count_uses, _log_odds
+
+    # vocabulary 0 "the", 1 "cat", 2 "sat", 3 "right", 4 "so": "the" is used 4 times and never ends a sentence
+    sentences = _count_uses([[4, 0, 1, 2, 3], [0, 1, 2, 0, 1], [4, 0, 2, 3]], 5)
+    starts, ends = _log_odds(sentences, np.array([0, 3, 4, -1]))
+    assert ends[0] < -1.0 < 1.0 < ends[1]  # "the" far below any word, "right" (ends both uses) far above
+    assert starts[2] > 1.0 and starts[3] == ends[3] == 0.0  # "so" starts sentences; an unknown word says nothing
+    hyp_ends = _log_odds(sentences, np.array([1]), edges=[(2, 1), (4, 1)])[1]  # the hypothesis ends "cat" twice
+    assert hyp_ends[0] > _log_odds(sentences, np.array([1]))[1][0]
+
+
+def test_inner_pairs_mark_words_that_stand_side_by_side_inside_a_reference_sentence():
+    from mtqe.resplit import _inner_pairs, _learn
+
+    learned = _learn(["Now the restaurant is calling.", "It is late."])
+    ids = np.array([learned.vocabulary.get(key, -1) for key in ("late", "now", "the", "resta", "unknown", "is")])
+    assert _inner_pairs(learned, ids).tolist() == [0.0, 0.0, 1.0, 1.0, 0.0, 0.0]  # "late now" ends and starts
+
+
 def test_sentence_start_odds_place_cuts_in_unpunctuated_text_better():
-    without = SplitParams(boundary=0.0, boundary_unpunctuated=0.0)
+    without = SplitParams(boundary=0.0, boundary_unpunctuated=0.0, odds_unpunctuated=0.0)
     gains = []
     for source in docpairs.SOURCES:
         pair = docpairs.make_pair(source, 4, size=120, edits=docpairs.Edits(lowercase=True))
