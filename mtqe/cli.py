@@ -234,10 +234,12 @@ def gate_command(
     seed: Annotated[int, typer.Option(min=0, help="Random seed of the paired bootstrap.")] = 12345,
     system: Annotated[str | None, typer.Option(help="Which system of RESULTS (default: the first).")] = None,
     fail_on_omission: Annotated[bool, typer.Option("--fail-on-omission",
-                                help="Fail if a reference sentence is omitted that the baseline translated.")] = False,
+                                help="Fail if a reference sentence is left untranslated (omitted, or an empty "
+                                     "line) that the baseline translated.")] = False,
     fail_on_critical: Annotated[list[str] | None, typer.Option("--fail-on-critical", metavar="KIND",
-                                help="Fail on more critical changes of KIND than the baseline had: number, name, "
-                                     "negation, content or any (repeatable).")] = None,
+                                help="Fail on a critical change of KIND that the baseline's link of the same "
+                                     "reference sentences did not have: number, name, negation, content or any "
+                                     "(repeatable).")] = None,
     fail_on_typography_drop: Annotated[float | None, typer.Option("--fail-on-typography-drop", min=0,
                                        metavar="POINTS", help="Fail if a gated metric's typography-insensitive score "
                                                               "lost at least POINTS.")] = None,

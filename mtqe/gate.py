@@ -111,7 +111,8 @@ def check_rules(baseline: RunStats, current: RunStats, rules: GateRules) -> tupl
 
 
 def omitted_sentences(run: RunStats) -> set[int]:
-    """The reference sentences of a run's links with nothing on the hypothesis side (CER counts no characters)."""
+    """The reference sentences of a run's links with nothing on the hypothesis side (CER counts no characters):
+    omissions, and the empty lines of a line-aligned hypothesis."""
     cer = run.stats["cer"]
     return {i for ids, row in zip(run.ref_ids, cer.tolist(), strict=True) if row[2] == 0 and row[1] > 0 for i in ids}
 
@@ -119,9 +120,17 @@ def omitted_sentences(run: RunStats) -> set[int]:
 def _omission_rule(baseline: RunStats, current: RunStats) -> RuleVerdict:
     new = sorted(omitted_sentences(current) - omitted_sentences(baseline))
     if not new:
-        return RuleVerdict("omission", "pass", "no reference sentence is omitted that the baseline translated")
-    shown = ", ".join(str(i) for i in new[:10]) + (", ..." if len(new) > 10 else "")
-    return RuleVerdict("omission", "fail", f"{_count(len(new), 'new omission')} (reference sentence {shown})")
+        return RuleVerdict(
+            "omission", "pass", "no reference sentence is left untranslated that the baseline translated"
+        )
+    what = _count(len(new), "reference sentence") + " left untranslated that the baseline translated"
+    return RuleVerdict("omission", "fail", f"{what} ({_numbers(new)})")
+
+
+def _numbers(sentences: list[int]) -> str:
+    """Reference sentences as people count them (the first is no. 1; results.json's ids count from 0)."""
+    shown = ", ".join(str(i + 1) for i in sentences[:10]) + (", ..." if len(sentences) > 10 else "")
+    return f"{'no.' if len(sentences) == 1 else 'nos.'} {shown}"
 
 
 def _critical_rule(baseline: RunStats, current: RunStats, kind: str) -> RuleVerdict:
@@ -135,7 +144,7 @@ def _critical_rule(baseline: RunStats, current: RunStats, kind: str) -> RuleVerd
         new = sorted(now - before)
         if not new:
             return RuleVerdict(rule, "pass", f"no new {words}: {len(now)} now, {len(before)} in the baseline")
-        where = ", ".join(str(ids[0]) for ids, _, _ in new[:10]) + (", ..." if len(new) > 10 else "")
+        where = _numbers(sorted({ids[0] for ids, _, _ in new}))
         return RuleVerdict(rule, "fail", f"{_count(len(new), 'new ' + words)} (reference sentence {where})")
     if baseline.critical is None or current.critical is None:
         which = "baseline" if baseline.critical is None else "run"

@@ -66,7 +66,8 @@ def typography_costs(system: dict[str, Any]) -> dict[str, float]:
     if not plain:
         return {}
     sign = {metric: 1.0 if HIGHER_IS_BETTER[metric] else -1.0 for metric in METRICS}
-    return {m: sign[m] * (plain[m]["score"] - system["corpus"][m]["score"]) for m in METRICS}
+    costs = {m: sign[m] * (plain[m]["score"] - system["corpus"][m]["score"]) for m in METRICS}
+    return {m: cost if abs(cost) >= 0.005 else 0.0 for m, cost in costs.items()}  # never "-0.00"
 
 
 def describe_typography(costs: dict[str, float]) -> str:
@@ -80,11 +81,11 @@ CRITICAL_WORDS = {"number": "number", "name": "name", "negation": "negation", "c
 
 
 def describe_critical(counts: dict[str, int]) -> str:
-    """The critical changes of a system, counted per kind (mtqe.critical): the same words in summary and report."""
+    """The critical changes of a system, counted per kind (mtqe.critical), for the summary."""
     found = [plural(n, CRITICAL_WORDS.get(kind, kind)) for kind, n in counts.items() if n]
     if not found:
         return "critical changes: none found (numbers, names, negations and content agree)"
-    return f'critical changes: {", ".join(found)} changed, missing or added (each link\'s "critical" in results.json)'
+    return f'critical changes: {", ".join(found)} (changed, missing or added: each link\'s "critical" in results.json)'
 
 
 def render_ranking(results: dict[str, Any]) -> list[str]:
