@@ -131,8 +131,10 @@ def bound_notes(stats: PairStats, hypothesis_words: np.ndarray, start: int = 0) 
     (:func:`mtqe.fast_stats.edit_bounded`). From statistics and word counts alone, so every engine says
     the same."""
     from mtqe.fast_stats import edit_bounded, ter_capped
+    from mtqe.metrics import CRITICAL_MAX_CHARACTERS, too_long_to_check
 
     notes = []
+    unchecked = too_long_to_check(stats).tolist()
     ter_refs = stats["ter"][:, 1].astype(np.int64).tolist()
     edits = {metric: stats[metric].astype(np.int64).tolist() for metric in ("wer", "cer")}
     for k, (hyp_count, ref_count) in enumerate(zip(hypothesis_words.tolist(), ter_refs, strict=True)):
@@ -148,6 +150,10 @@ def bound_notes(stats: PairStats, hypothesis_words: np.ndarray, start: int = 0) 
                     f"link {start + k}: {metric.upper()} is an upper bound: {ref_units} x {hyp_units} {unit} are "
                     "too long and too different for the exact edit distance in bounded time"
                 )
+        if unchecked[k]:
+            characters = edits["cer"][k][1] + edits["cer"][k][2]
+            notes.append(f"link {start + k}: not checked for critical changes: its {characters} characters are "
+                         f"more than the checks' {CRITICAL_MAX_CHARACTERS}")  # fmt: skip
     return notes
 
 

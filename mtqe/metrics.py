@@ -274,18 +274,40 @@ def _score_chunk(hyps: list[str], refs: list[str], language: str, tally: bool = 
             ngrams.add(refs, hyps)
     if not extras:
         return Chunk(stats, scores, ngrams, RowChanges.none(), [])
-    return Chunk(stats, scores, ngrams, _typography(metrics, hyps, refs, stats), critical_changes(refs, hyps, language))
+    checked = critical_checked(stats)
+    critical = critical_changes(refs, hyps, language, checked)
+    return Chunk(stats, scores, ngrams, _typography(metrics, hyps, refs, stats), critical)
 
 
-def critical_changes(refs: Sequence[str], hyps: Sequence[str], language: str) -> list[tuple[Change, ...]]:
+CRITICAL_MAX_CHARACTERS = 50_000  # a link longer than this (both sides) is not checked: the name check is quadratic
+
+
+def critical_checked(stats: PairStats) -> np.ndarray:
+    """Which pairs the critical checks look at: both sides not empty (characters as CER counts them, so every
+    engine decides alike), and not :func:`too_long_to_check`."""
+    return (stats["cer"][:, 1:3].min(axis=1) > 0) & ~too_long_to_check(stats)
+
+
+def too_long_to_check(stats: PairStats) -> np.ndarray:
+    """Which pairs have more characters (both sides) than :data:`CRITICAL_MAX_CHARACTERS`: not checked, and a
+    note says so (:func:`mtqe.engine.bound_notes`)."""
+    return stats["cer"][:, 1:3].sum(axis=1) > CRITICAL_MAX_CHARACTERS
+
+
+def critical_changes(
+    refs: Sequence[str], hyps: Sequence[str], language: str, checked: np.ndarray | None = None
+) -> list[tuple[Change, ...]]:
     """Each pair's critical changes (:func:`mtqe.critical.critical_changes`) between its typography-insensitive
     texts (:func:`mtqe.typography.normalize`: a curly quote or mojibake is no change of meaning, and "MÃ©lanie"
     is "Mélanie"); none for a pair with an empty side (an omission or an addition is itself the change)."""
     from mtqe import critical
     from mtqe.typography import normalize
 
-    return [critical.critical_changes(normalize(ref), normalize(hyp), language) if ref and hyp else ()
-            for ref, hyp in zip(refs, hyps, strict=True)]  # fmt: skip
+    looked = (
+        checked.tolist() if checked is not None else [bool(ref and hyp) for ref, hyp in zip(refs, hyps, strict=True)]
+    )
+    return [critical.critical_changes(normalize(ref), normalize(hyp), language) if look else ()
+            for ref, hyp, look in zip(refs, hyps, looked, strict=True)]  # fmt: skip
 
 
 def _statistics(metrics: dict[str, Metric], hyps: list[str], refs: list[str]) -> PairStats:

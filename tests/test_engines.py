@@ -125,7 +125,10 @@ def test_every_engine_gives_the_same_results(tmp_path, case):
         assert memory["systems"][0]["segments"][3]["chrf"] == 100.0
     if case == "huge-lines":
         assert [note.split(":")[0] + note.split(":")[1][:4] for note in memory["systems"][0]["notes"]] == [
-            "link 7 CER", "link 20 TER"]  # fmt: skip
+            "link 7 CER",
+            "link 7 not",
+            "link 20 TER",
+        ]  # fmt: skip (link 7: 300,000 characters, not checked)
     if case == "cp1252":
         assert memory["systems"][0]["encoding"] == "cp1252" and memory["systems"][0]["findings"]
     if case.startswith("mojibake"):

@@ -160,7 +160,10 @@ def test_huge_lines_and_loops_finish_with_a_note(tmp_path):
         "its TER is the word edit distance, an upper bound",
         "link 1: CER is an upper bound: 1155672 x 115638 characters are too long and too different for the exact "
         "edit distance in bounded time",
+        "link 1: not checked for critical changes: its 1271310 characters are more than the checks' 50000",
+        "link 2: not checked for critical changes: its 66017 characters are more than the checks' 50000",
     ]
+    assert [s["critical"] for s in results["systems"][0]["segments"][1:3]] == [[], []]
     assert "TER without shifts" in done.stderr
     assert all(0 <= s["chrf"] <= 100 for s in results["systems"][0]["segments"])
 
