@@ -48,8 +48,13 @@ with rapidfuzz, already a dependency, imported only when a content run needs a f
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+import sys
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from itertools import accumulate, compress
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 KINDS = ("number", "name", "negation", "content")
 RUN = 4  # content words in a row with no counterpart: an omitted or added clause
@@ -122,7 +127,9 @@ class _Language:
     months: dict[str, int]
     qualifiers: re.Pattern[str]  # a quantity qualifier right before a number (groups: one per class)
     negation: re.Pattern[str]
+    cue_words: frozenset[str]  # the words ``negation`` matches whole (all it matches but "n't")
     idioms: re.Pattern[str]  # look like negations, are not
+    idiom_hint: re.Pattern[str]  # matches wherever ``idioms`` does, and fast: no word boundary to test first
     stopwords: frozenset[str]
     titles: frozenset[str]
 
@@ -169,6 +176,26 @@ def _months(names: list[str], extra: dict[str, int]) -> dict[str, int]:
     return table | extra
 
 
+_EN_CUES = _words("not no never nobody nothing none neither nor without cannot nowhere noone")
+_EN_CONTRACTED = _words("do does did is are was were could would should wo ca has have had must need")  # + "nt"
+_EN_IDIOMS = (
+    "no (?:less|more|fewer) than",
+    "not only",
+    "nothing but",
+    "no doubt",
+    "no matter",
+    "whether or not",
+    "not to mention",
+    "none the less",
+    "never mind",
+    "not least",
+)
+_DE_CUES = _words(
+    "nicht kein keine keinen keinem keiner keines keins nie niemals niemand niemandem niemanden nichts "
+    "weder ohne nirgends nirgendwo keinesfalls keineswegs"
+)
+_DE_IDIOMS = ("nicht nur", "nicht zuletzt", "ohne zweifel", "nicht weniger als", "nicht mehr als")
+
 _ENGLISH = _Language(
     code="en",
     decimal_comma=False,
@@ -192,14 +219,10 @@ _ENGLISH = _Language(
             "about": r"about|around|approximately|roughly|nearly|almost|some|close to|an estimated|estimated",
         }
     ),
-    negation=re.compile(
-        r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without|cannot|nowhere|noone)\b|(?<=[a-z])n't\b"
-        r"|\b(?:do|does|did|is|are|was|were|could|would|should|wo|ca|has|have|had|must|need)nt\b"
-    ),
-    idioms=re.compile(
-        r"\bno (?:less|more|fewer) than\b|\bnot only\b|\bnothing but\b|\bno doubt\b|\bno matter\b|\bwhether or not\b"
-        r"|\bnot to mention\b|\bnone the less\b|\bnever mind\b|\bnot least\b|(?:^|[.!?]\s+)[\"'“‘]?no(?=\s*[,.!?])"
-    ),
+    negation=re.compile(rf"\b(?:{'|'.join(_EN_CUES)})\b|(?<=[a-z])n't\b|\b(?:{'|'.join(_EN_CONTRACTED)})nt\b"),
+    cue_words=frozenset(_EN_CUES) | {f"{word}nt" for word in _EN_CONTRACTED},
+    idioms=re.compile("|".join(rf"\b{idiom}\b" for idiom in _EN_IDIOMS) + r"|(?:^|[.!?]\s+)[\"'“‘]?no(?=\s*[,.!?])"),
+    idiom_hint=re.compile("|".join(_EN_IDIOMS) + r"|no(?=\s*[,.!?])"),
     stopwords=frozenset(
         _words(
             "a about above after again against all also am an and any are as at be because been before being "
@@ -256,11 +279,10 @@ _GERMAN = _Language(
             "about": r"etwa|rund|ungefähr|circa|ca\.|fast|beinahe|nahezu|knapp|zirka",
         }
     ),
-    negation=re.compile(
-        r"\b(?:nicht|kein|keine|keinen|keinem|keiner|keines|keins|nie|niemals|niemand|niemandem|niemanden|nichts"
-        r"|weder|ohne|nirgends|nirgendwo|keinesfalls|keineswegs)\b"
-    ),
-    idioms=re.compile(r"\bnicht nur\b|\bnicht zuletzt\b|\bohne zweifel\b|\bnicht weniger als\b|\bnicht mehr als\b"),
+    negation=re.compile(rf"\b(?:{'|'.join(_DE_CUES)})\b"),
+    cue_words=frozenset(_DE_CUES),
+    idioms=re.compile("|".join(rf"\b{idiom}\b" for idiom in _DE_IDIOMS)),
+    idiom_hint=re.compile("|".join(_DE_IDIOMS)),
     stopwords=frozenset(
         _words(
             "aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes "
@@ -287,7 +309,10 @@ _GERMAN = _Language(
 # --- one side of a pair, tokenised once ---------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
+_ASCII_WORD_SPLIT = re.compile(r"([A-Za-z]+(?:'[A-Za-z]+)*)")  # the same on ASCII text
 _DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")  # U.S., u.s., U.K.: read as US, us, UK
+_DOTTED_HINT = re.compile(r"\.[A-Za-z]\.")  # in every _DOTTED match; a fast search (it starts with a literal)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ALIASES = {  # country names written as an acronym on one side and in words on the other
     "us": ("united", "states"),
@@ -301,62 +326,123 @@ _ALIASES = {  # country names written as an acronym on one side and in words on 
 _ALIAS_WORDS = frozenset(_ALIASES) | {"united", "european"}
 
 
+_LAST_CHARACTER = chr(sys.maxunicode)  # no word has it: a word that starts with p sorts below p + it
+
+
+class _cached:  # a decorator, named like functools.cached_property
+    """functools.cached_property without the lock Python 3.10 and 3.11 take on every first access (about
+    a twentieth of a pair's time went there): the value is computed once and stored on the instance."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
 class _Side:
     """One side's words (with their spans), case-folded forms and look-up sets, built once per pair."""
-
-    __slots__ = ("folds", "joined", "lang", "lower_set", "prefixes", "starts", "text", "words")
 
     def __init__(self, text: str, lang: _Language) -> None:
         self.text = text
         self.lang = lang
-        scan = _DOTTED.sub(lambda m: m.group().replace(".", "") + " " * m.group().count("."), text)
-        matches = list(_WORD.finditer(scan))
-        spans = [m.span() for m in matches]
-        self.words = [scan[a:b] for a, b in spans]
-        self.starts = [a for a, _ in spans]
+        scan = _DOTTED.sub(_undot, text) if _DOTTED_HINT.search(text) else text
+        self.dotted = scan is not text
+        self.has_digit = _DIGIT.search(text) is not None  # every pair asks (numbers)
+        # gap, word, gap, word, ..., gap: one pass, no match objects (in ASCII a word is [A-Za-z]: a faster class)
+        self.parts = parts = (_ASCII_WORD_SPLIT if scan.isascii() else _WORD_SPLIT).split(scan)
+        self.words = parts[1::2]
         low = scan.lower()
-        if len(low) == len(scan) and "'" not in scan and "’" not in scan:
-            self.folds = [low[a:b] for a, b in spans]  # one lower() for the text, not one per word
-        else:
-            self.folds = [_fold(w) for w in self.words]
+        self.aligned = len(low) == len(scan)  # lower-casing kept every character in its place (no "İ")
+        self.apostrophes = "'" in scan or "’" in scan
+        self.folds = _folds(self, scan, low, self.aligned and not self.apostrophes)
         self.lower_set = set(self.folds)
         self.joined: dict[int, str] = {}  # word -> its hyphenated compound written as one word ("co-operation")
-        for k in range(len(matches) - 1):
-            if scan[matches[k].end() : matches[k + 1].start()] == "-":
-                joined = self.folds[k] + self.folds[k + 1]
-                self.joined[k] = self.joined[k + 1] = joined
-                self.lower_set.add(joined)
+        if "-" in scan:
+            for gap in range(2, len(parts) - 2, 2):  # the gaps between two words
+                if parts[gap] == "-":
+                    k = gap // 2 - 1
+                    joined = self.folds[k] + self.folds[k + 1]
+                    self.joined[k] = self.joined[k + 1] = joined
+                    self.lower_set.add(joined)
         if not _ALIAS_WORDS.isdisjoint(self.lower_set):
-            for acronym, words in _ALIASES.items():
+            for acronym, spelled in _ALIASES.items():
                 if acronym in self.lower_set:
-                    self.lower_set.update(words)
-                elif all(w in self.lower_set for w in words):
+                    self.lower_set.update(spelled)
+                elif all(w in self.lower_set for w in spelled):
                     self.lower_set.add(acronym)
-        self.prefixes: dict[str, list[str]] | None = None  # built when first needed
 
-    def prefix_table(self) -> dict[str, list[str]]:
-        """The side's words by their first four letters, for :meth:`has_word`."""
-        if self.prefixes is None:
-            self.prefixes = {}
-            for fold in self.lower_set:
-                self.prefixes.setdefault(fold[:4], []).append(fold)
-        return self.prefixes
+    @_cached
+    def offsets(self) -> list[int]:
+        """Where each part of the scan ends: word k starts at offset 2k and ends at offset 2k + 1. Spans are
+        built when first needed, as half the sides never ask."""
+        return list(accumulate(map(len, self.parts)))
+
+    @_cached
+    def starts(self) -> list[int]:
+        """Where each word starts in the text."""
+        return self.offsets[:-1:2]
+
+    @_cached
+    def ends(self) -> list[int]:
+        """Where each word ends in the text."""
+        return self.offsets[1::2]
+
+    @_cached
+    def gaps(self) -> list[str]:
+        """The text between word k - 1 and word k (k = 0: before the first word), as :func:`_capital_neighbour`
+        reads it: the text's, not the scan's, where a dotted acronym was read without its dots."""
+        if not self.dotted:
+            return self.parts[::2]
+        bounds = zip([0, *self.ends], [*self.starts, len(self.text)], strict=True)
+        return [self.text[a:b] for a, b in bounds]
+
+    def starting(self, prefix: str) -> list[str]:
+        """The side's words (its look-up set) that start with ``prefix``, for :meth:`has_word`: a slice of
+        the words sorted, as every word from ``prefix`` up to ``prefix`` + the last code point starts with it."""
+        ordered = self.ordered
+        return ordered[bisect_left(ordered, prefix) : bisect_left(ordered, prefix + _LAST_CHARACTER)]
+
+    @_cached
+    def ordered(self) -> list[str]:
+        """The look-up set sorted, built when first needed: most pairs never look a word up by its start."""
+        return sorted(self.lower_set)
+
+    @_cached
+    def casefolded(self) -> str:
+        """The text case-folded, for the compound parts :meth:`has_word` finds in German."""
+        return self.text.casefold()
+
+    @_cached
+    def capitals(self) -> list[int]:
+        """Indexes of the words that start with a capital letter: the only ones that can be names."""
+        return list(compress(range(len(self.words)), map(str.isupper, map(itemgetter(0), self.words))))
+
+    @_cached
+    def lowered(self) -> str:
+        """The text lower-cased, character for character where :attr:`aligned`, for the negation patterns."""
+        return self.text.lower()
 
     def has_word(self, fold: str) -> bool:
         """Whether this side has ``fold`` or an inflection of it ("russia"/"russian", "ukraine"/"ukrainian")."""
         if fold in self.lower_set:
             return True
         if len(fold) >= 4:
-            for other in self.prefix_table().get(fold[:4], ()):
+            for other in self.starting(fold[:4]):
                 if _inflection(fold, other):
                     return True
-            if self.lang.code == "de" and len(fold) >= 5 and fold in self.text.casefold():
+            if self.lang.code == "de" and len(fold) >= 5 and fold in self.casefolded:
                 return True  # a compound part: "stadt" in "Hauptstadt"
         return False
 
     def span(self, first: int, last: int) -> str:
         """The original text of words ``first`` to ``last`` (inclusive)."""
-        end = self.starts[last] + len(self.words[last])
+        end = self.ends[last]
         if self.text[self.starts[last] : end] != self.words[last]:  # a dotted acronym: "U.S." read as "US"
             end = _DOTTED.match(self.text, self.starts[last]).end()
         return self.text[self.starts[first] : end]
@@ -364,6 +450,26 @@ class _Side:
 
 _ENDINGS = frozenset(_words("s es n an ans ian ians ese e a y i er ers en ern ish isch ische ischen ischer")) | {""}
 _SHORT_ENDINGS = frozenset({"", "e", "a", "y"})
+
+
+def _undot(match: re.Match[str]) -> str:
+    """A dotted acronym without its dots, padded to its length: "U.S." -> "US  " (spans stay the text's)."""
+    return match.group().replace(".", "") + " " * match.group().count(".")
+
+
+def _folds(side: _Side, scan: str, low: str, simple: bool) -> list[str]:
+    """Each word's :func:`_fold`, or when ``simple`` (no apostrophe, lower-casing ``scan`` into ``low`` kept
+    every place) its place in ``low``. Lower-casing is per character except for a capital sigma (final or
+    not depends on the neighbours), so without one the words are lower-cased in one call, joined."""
+    words = side.words
+    if "Σ" in scan:
+        if simple:
+            return [low[a : a + len(w)] for a, w in zip(side.starts, words, strict=True)]
+        return [_fold(w) for w in words]
+    lowered = "\0".join(words).lower().split("\0")
+    if simple or not words:
+        return lowered if words else []
+    return [_POSSESSIVE.sub("", f.replace("’", "'")) if "'" in f or "’" in f else f for f in lowered]
 
 
 def _fold(word: str) -> str:
@@ -392,7 +498,10 @@ def _inflection(a: str, b: str) -> bool:
 # --- numbers ------------------------------------------------------------------------------------------------------
 
 _DIGIT = re.compile(r"\d")
-_NUMERIC = re.compile(r"(?<!\w)([^\W\d_]+-?)?(\d+(?:[.,:\u00a0\u202f\u2009]\d+)*)(-?[^\W\d_]+)?")
+# The letters before the digits taken whole (a lookahead and its back-reference: Python 3.10 has no "++"):
+# giving some back cannot help, as a letter is neither "-" nor a digit, and trying cost a third of the pass.
+# Groups 1, 3 and 4: prefix, digits, suffix.
+_NUMERIC = re.compile(r"(?<!\w)((?=([^\W\d_]+))\2-?)?(\d+(?:[.,:\u00a0\u202f\u2009]\d+)*)(-?[^\W\d_]+)?")
 _NUMBER_SUFFIXES = frozenset(
     _words("st nd rd th s er ern km kg g m cm mm mi ml l h min mph pm am x bn mn k ft lb oz kw mw gw ha sec")
 )
@@ -401,8 +510,7 @@ _PERCENT_SIGN = re.compile(r"[\s\u00a0]?%|\s+(?:percent|per cent|prozent)\b", re
 _HYPHEN_NUMBER_WORD = re.compile(r"-")
 
 
-@dataclass(frozen=True)
-class _Mention:
+class _Mention(NamedTuple):  # a tuple: made by the dozen per pair, a frozen dataclass is three times slower
     value: object  # a float, or a tuple for dates, times and codes
     start: int
     end: int
@@ -425,10 +533,13 @@ def _number_changes(ref: _Side, hyp: _Side, lang: _Language) -> list[Change]:
             missing.append(mention)
             continue
         unmatched_right.remove(partner)
-        if mention.qualifier and partner.qualifier and mention.qualifier != partner.qualifier:
-            changes.append(Change("number", _mention_text(ref.text, mention), _mention_text(hyp.text, partner)))
-    missing = [m for m in missing if not m.soft]
-    added = [m for m in unmatched_right if not m.soft]
+        mention = _qualified(ref.text, mention, lang)  # a qualifier never changes the value: found only when asked
+        if mention.qualifier:
+            partner = _qualified(hyp.text, partner, lang)
+            if partner.qualifier and mention.qualifier != partner.qualifier:
+                changes.append(Change("number", _mention_text(ref.text, mention), _mention_text(hyp.text, partner)))
+    missing = [_qualified(ref.text, m, lang) for m in missing if not m.soft]
+    added = [_qualified(hyp.text, m, lang) for m in unmatched_right if not m.soft]
     for k in range(max(len(missing), len(added))):
         old = _mention_text(ref.text, missing[k]) if k < len(missing) else ""
         new = _mention_text(hyp.text, added[k]) if k < len(added) else ""
@@ -438,7 +549,7 @@ def _number_changes(ref: _Side, hyp: _Side, lang: _Language) -> list[Change]:
 
 def _may_have_numbers(side: _Side, lang: _Language) -> bool:
     """A cheap test that skips the number pass for texts with no digit, number word or month."""
-    return _DIGIT.search(side.text) is not None or _has_number_words(side, lang)
+    return side.has_digit or _has_number_words(side, lang)
 
 
 def _has_number_words(side: _Side, lang: _Language) -> bool:
@@ -453,19 +564,20 @@ def _mention_text(text: str, mention: _Mention) -> str:
 
 
 def _mentions(side: _Side, lang: _Language) -> list[_Mention]:
-    """Every number on one side in text order: digits (with scale words), number words, dates merged."""
-    digits = [_digit_mention(side.text, m, lang) for m in _NUMERIC.finditer(side.text)]
+    """Every number on one side in text order: digits (with scale words), number words, dates merged; the
+    qualifiers before them (:func:`_qualified`) are looked for only where the comparison needs them."""
+    digits = [_digit_mention(side.text, m, lang) for m in _NUMERIC.finditer(side.text)] if side.has_digit else []
     taken = [(m.start, m.end) for m in digits]
     words = []
     if _has_number_words(side, lang):
         words = [m for m in _word_mentions(side, lang) if not any(a <= m.start < b for a, b in taken)]
-    mentions = sorted(digits + words, key=lambda m: m.start)
-    mentions = _merge_dates(side, mentions, lang)
-    return [_qualified(side.text, m, lang) for m in mentions]
+    if not digits or not words:
+        return _merge_dates(side, digits or words, lang)  # each comes in text order
+    return _merge_dates(side, sorted(digits + words, key=lambda m: m.start), lang)
 
 
 def _digit_mention(text: str, match: re.Match[str], lang: _Language) -> _Mention:
-    prefix, digits, suffix = match.groups()
+    prefix, digits, suffix = match.group(1, 3, 4)
     if prefix or (suffix and not suffix.startswith("-") and suffix.casefold() not in _NUMBER_SUFFIXES):
         code = (prefix or "") + digits + (suffix or "")
         return _Mention(("code", code.casefold().replace("-", "")), match.start(), match.end())
@@ -500,11 +612,17 @@ def _digit_value(digits: str, lang: _Language) -> float:
 
 
 def _round(value: float) -> float:
+    if value.is_integer() and abs(value) < 1e12:
+        return value  # twelve digits hold it exactly: the format would give it back
     return float(f"{value:.12g}")
 
 
 _NUMBER_WORD_SETS = {
     lang.code: frozenset({*lang.units, *lang.scales, *lang.ordinals, *lang.months}) for lang in (_ENGLISH, _GERMAN)
+}
+_NUMBER_STARTS = {  # the words a number in words starts with: with "a" and "an", and without
+    lang.code: (frozenset({*lang.units, *lang.ordinals}), frozenset({*lang.units, *lang.ordinals} - {"a", "an"}))
+    for lang in (_ENGLISH, _GERMAN)
 }
 _GERMAN_COMPOUND_ENDS = ("zig", "ßig", "hundert", "tausend", "zehn")
 
@@ -516,19 +634,19 @@ def _word_mentions(side: _Side, lang: _Language) -> Iterable[_Mention]:
     """Numbers written in words: runs of number words ("twenty-five", "two hundred", "zwei Millionen")."""
     k = 0
     folds = side.folds
-    while k < len(folds):
-        fold = folds[k]
+    for first in _number_word_starts(side, lang):
+        if first < k:
+            continue  # a word of the number before
+        fold = folds[first]
+        k = first + 1
         if fold in lang.ordinals:
-            yield _Mention(float(lang.ordinals[fold]), side.starts[k], side.starts[k] + len(side.words[k]), soft=True)
-            k += 1
+            yield _Mention(float(lang.ordinals[fold]), side.starts[first], side.ends[first], soft=True)
             continue
         value = _number_word(fold, lang)
-        if value is None or (fold in ("a", "an") and (k + 1 >= len(folds) or folds[k + 1] not in lang.scales)):
-            k += 1
+        if value is None or (fold in ("a", "an") and (k >= len(folds) or folds[k] not in lang.scales)):
             continue
-        first, total, current = k, 0.0, float(value)
-        k += 1
-        while k < len(folds) and side.text[side.starts[k - 1] + len(side.words[k - 1]) : side.starts[k]] in _JOINS:
+        total, current = 0.0, float(value)
+        while k < len(folds) and side.gaps[k] in _JOINS:
             if folds[k] == "and" and k + 1 < len(folds) and _number_word(folds[k + 1], lang) is not None:
                 k += 1
                 continue
@@ -544,7 +662,22 @@ def _word_mentions(side: _Side, lang: _Language) -> Iterable[_Mention]:
                 break
             k += 1
         soft = k - first == 1 and fold in lang.soft
-        yield _Mention(_round(total + current), side.starts[first], side.starts[k - 1] + len(side.words[k - 1]), soft)
+        yield _Mention(_round(total + current), side.starts[first], side.ends[k - 1], soft)
+
+
+def _number_word_starts(side: _Side, lang: _Language) -> list[int]:
+    """The words a number in words may start at: an ordinal or a word :func:`_number_word` can read (a
+    German compound has "tausend" or "und", as "hundert" does), so the rest are never looked at."""
+    with_articles, starts = _NUMBER_STARTS[lang.code]
+    if not lang.scales.keys().isdisjoint(side.lower_set):
+        starts = with_articles  # "a" starts a number only before a scale word: "a million"
+    if lang.code != "de":
+        return [] if starts.isdisjoint(side.lower_set) else [k for k, f in enumerate(side.folds) if f in starts]
+    return [
+        k
+        for k, fold in enumerate(side.folds)
+        if fold in starts or (len(fold) >= 7 and ("und" in fold or "tausend" in fold))
+    ]
 
 
 def _number_word(fold: str, lang: _Language) -> float | None:
@@ -572,12 +705,14 @@ _MONTH_AMBIGUOUS = frozenset({"may", "march", "mar", "aug", "jan", "dec", "mai"}
 
 def _merge_dates(side: _Side, mentions: list[_Mention], lang: _Language) -> list[_Mention]:
     """Merge a month name with the day beside it ("January 10", "10 January", "10. Januar") into one date."""
+    if lang.months.keys().isdisjoint(side.lower_set):
+        return mentions  # sorted by position already
     out = list(mentions)
     for k, fold in enumerate(side.folds):
-        month = lang.months.get(fold.rstrip("."))
+        month = lang.months.get(fold)  # a word has no full stop: "Jan." is "jan"
         if month is None or fold in lang.ordinals or fold in lang.units:
             continue
-        start, end = side.starts[k], side.starts[k] + len(side.words[k])
+        start, end = side.starts[k], side.ends[k]
         day = _adjacent_day(side.text, out, start, end)
         if day is not None:
             out.remove(day)
@@ -631,8 +766,8 @@ _GERMAN_LETTERS = re.compile(r"^[a-zäöüß'-]+$")
 
 def _name_changes(ref: _Side, hyp: _Side, lang: _Language, known_lower: Collection[str]) -> list[Change]:
     """Names one side has and the other lacks, a misspelt name paired with its misspelling."""
-    missing = [k for k in _name_words(ref, hyp, lang, known_lower) if not _has_name(ref, k, hyp)]
-    added = [k for k in _name_words(hyp, ref, lang, known_lower) if not _has_name(hyp, k, ref)]
+    missing = _missing_names(ref, hyp, lang, known_lower)
+    added = _missing_names(hyp, ref, lang, known_lower)
     if not missing and not added:
         return []
     old_spans = _name_spans(ref, missing, lang)
@@ -657,15 +792,17 @@ def _has_name(side: _Side, k: int, other: _Side) -> bool:
     return other.has_word(side.folds[k]) or (k in side.joined and other.has_word(side.joined[k]))
 
 
-def _name_words(side: _Side, other: _Side, lang: _Language, known_lower: Collection[str]) -> list[int]:
-    """Indexes of the words of ``side`` that are names (see the module docstring for the rules)."""
+def _missing_names(side: _Side, other: _Side, lang: _Language, known_lower: Collection[str]) -> list[int]:
+    """Indexes of the words of ``side`` that are names ``other`` lacks. Whether ``other`` has the word is
+    asked first: a set look-up, where the name rules look at the neighbours and the other words."""
     out = []
-    for k, word in enumerate(side.words):
-        if not word[0].isupper():
-            continue
+    for k in side.capitals:
+        word = side.words[k]
         fold = side.folds[k]
         acronym = len(word) >= 2 and word.isupper()
         if not acronym and (fold in lang.stopwords or fold in lang.months or fold in known_lower):
+            continue
+        if fold in other.lower_set or _has_name(side, k, other):  # the first test of _has_name, inlined
             continue
         if acronym or _looks_like_name(side, other, k, lang):
             out.append(k)
@@ -685,11 +822,7 @@ def _looks_like_name(side: _Side, other: _Side, k: int, lang: _Language) -> bool
     if _capital_neighbour(side, k, 1, lang):
         return True  # "Joe Biden said"
     fold = side.folds[k]
-    return any(
-        s.folds[j] == fold and s.words[j][0].isupper() and not _is_initial(s.text, s.starts[j])
-        for s in (side, other)
-        for j in range(len(s.words))
-    )
+    return any(s.folds[j] == fold and not _is_initial(s.text, s.starts[j]) for s in (side, other) for j in s.capitals)
 
 
 def _capital_neighbour(side: _Side, k: int, step: int, lang: _Language) -> bool:
@@ -697,8 +830,7 @@ def _capital_neighbour(side: _Side, k: int, step: int, lang: _Language) -> bool:
     j = k + step
     if not 0 <= j < len(side.words):
         return False
-    a, b = (j, k) if step < 0 else (k, j)
-    gap = side.text[side.starts[a] + len(side.words[a]) : side.starts[b]]
+    gap = side.gaps[max(j, k)]
     return gap in (" ", "-") and side.words[j][0].isupper() and side.folds[j] not in lang.stopwords
 
 
@@ -744,16 +876,15 @@ def _partner_span(
 
 def _counterpart_index(side: _Side, first: int, last: int, other: _Side) -> int | None:
     """The word of ``other`` between the same neighbours as words ``first``-``last`` of ``side``, if one is."""
+    folds = other.folds
     if last + 1 < len(side.words):
         anchor = side.folds[last + 1]
-        hits = [j for j, f in enumerate(other.folds) if f == anchor]
-        if len(hits) == 1 and hits[0] > 0:
-            return hits[0] - 1
+        if folds.count(anchor) == 1 and folds.index(anchor) > 0:
+            return folds.index(anchor) - 1
     if first > 0:
         anchor = side.folds[first - 1]
-        hits = [j for j, f in enumerate(other.folds) if f == anchor]
-        if len(hits) == 1 and hits[0] + 1 < len(other.words):
-            return hits[0] + 1
+        if folds.count(anchor) == 1 and folds.index(anchor) + 1 < len(other.words):
+            return folds.index(anchor) + 1
     return None
 
 
@@ -770,10 +901,12 @@ def _counterpart(side: _Side, first: int, last: int, other: _Side) -> str:
 
 def _negation_changes(ref: _Side, hyp: _Side, lang: _Language) -> list[Change]:
     """One change per negation that one side has more of, with the words around it."""
-    if lang.negation.search(ref.text.lower()) is None and lang.negation.search(hyp.text.lower()) is None:
-        return []
-    left, right = _cues(ref.text, lang), _cues(hyp.text, lang)
+    left, right = _cues(ref, lang), _cues(hyp, lang)
     if len(left) == len(right):
+        return []
+    # Whether the pattern finds a cue in either text as written (curly apostrophes left alone) decides
+    # only now: where the counts agree there is no change either way, and most pairs stop above.
+    if not _negates(ref, lang) and not _negates(hyp, lang):
         return []
     more, fewer, ref_has_more = (left, right, True) if len(left) > len(right) else (right, left, False)
     side, other = (ref, hyp) if ref_has_more else (hyp, ref)
@@ -787,10 +920,33 @@ def _negation_changes(ref: _Side, hyp: _Side, lang: _Language) -> list[Change]:
     return changes
 
 
-def _cues(text: str, lang: _Language) -> list[int]:
-    """Positions of the negation cues in ``text``, idioms removed, "neither ... nor" counted once."""
-    folded = text.lower().replace("’", "'")  # lower(), not casefold(): positions must stay
-    folded = lang.idioms.sub(lambda m: " " * len(m.group()), folded)
+def _negates(side: _Side, lang: _Language) -> bool:
+    """Whether the negation pattern matches the side's lower-cased text (curly apostrophes left as they are)."""
+    return _may_negate(side, lang, "n't") and lang.negation.search(side.lowered) is not None
+
+
+def _may_negate(side: _Side, lang: _Language, *contractions: str) -> bool:
+    """False only where the negation pattern cannot match the side's lower-cased text, told from its words
+    (a set look-up, not a scan of the text). A cue matches a whole word (``\\b`` either side), and a whole
+    word of the text is a word of the side or, beside an apostrophe, a part of one; "n't" (one of
+    ``contractions``) needs its apostrophe. Where lower-casing moved characters ("İ") the words do not tell."""
+    if not side.aligned:
+        return True
+    if not side.apostrophes:
+        return not lang.cue_words.isdisjoint(side.lower_set)
+    if any(contraction in side.lowered for contraction in contractions):
+        return True
+    parts = "'".join(side.folds).replace("’", "'").split("'")  # every word cut at its apostrophes
+    return not lang.cue_words.isdisjoint(parts)
+
+
+def _cues(side: _Side, lang: _Language) -> list[int]:
+    """Positions of the negation cues in the side's text, idioms removed, "neither ... nor" counted once."""
+    if not _may_negate(side, lang, "n't", "n’t"):
+        return []
+    folded = side.lowered.replace("’", "'")  # lower(), not casefold(): positions must stay
+    if lang.idiom_hint.search(folded):
+        folded = lang.idioms.sub(lambda m: " " * len(m.group()), folded)
     cues = []
     paired = False
     for match in lang.negation.finditer(folded):
@@ -863,14 +1019,19 @@ def _lonely_runs(side: _Side, words: list[int], other: _Side, other_words: list[
     surplus = len(words) - len(other_words)
     if surplus < RUN - 1:
         return []
-    lonely = [k for k in words if not other.has_word(side.folds[k]) and not _stem_in(side.folds[k], other)]
+    folds, other_set = side.folds, other.lower_set  # a shared word is the common case: has_word's first test, inlined
+    lonely = [
+        k for k in words if folds[k] not in other_set and not other.has_word(folds[k]) and not _stem_in(folds[k], other)
+    ]
     if len(lonely) < RUN:
         return []
+    from rapidfuzz import fuzz, process  # once a run may be there, not once a word
+
     vocabulary = [other.folds[j] for j in other_words]
     runs, run = [], []
     lonely_set = set(lonely)
     for k in words:
-        if k in lonely_set and not _fuzzy_in(side.folds[k], vocabulary):
+        if k in lonely_set and process.extractOne(folds[k], vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY) is None:
             run.append(k)
             continue
         if len(run) >= RUN:
@@ -882,10 +1043,4 @@ def _lonely_runs(side: _Side, words: list[int], other: _Side, other_words: list[
 
 
 def _stem_in(fold: str, other: _Side) -> bool:
-    return len(fold) >= 5 and any(f.startswith(fold[:5]) for f in other.prefix_table().get(fold[:4], ()))
-
-
-def _fuzzy_in(fold: str, vocabulary: list[str]) -> bool:
-    from rapidfuzz import fuzz, process
-
-    return process.extractOne(fold, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY) is not None
+    return len(fold) >= 5 and bool(other.starting(fold[:5]))
