@@ -132,6 +132,9 @@ class _Language:
     idiom_hint: re.Pattern[str]  # matches wherever ``idioms`` does, and fast: no word boundary to test first
     stopwords: frozenset[str]
     titles: frozenset[str]
+    not_names: frozenset[str] = frozenset()  # capitalised (even all-capital) words that are never names
+    name_joins: tuple[str, ...] = (" ", "-")  # what may stand between two words of one name
+    not_name_ends: tuple[str, ...] = ()  # endings of words that are never names ("We're", "Don't")
 
 
 def _qualifiers(classes: dict[str, str]) -> re.Pattern[str]:
@@ -245,6 +248,14 @@ _ENGLISH = _Language(
             "treasurer state"
         )
     ),
+    # "I" and its contractions, interjections and TED's stage directions: capitalised, never names
+    not_names=frozenset(
+        _words(
+            "i i'm i've i'd i'll ok okay oh hey yes yeah no wow hi hello thanks please well laughter applause "
+            "music cheers sorry"
+        )
+    ),
+    not_name_ends=("'re", "'ve", "'ll", "'d", "'m", "n't"),  # not "'s": "McDonald's" is a name
 )
 
 _GERMAN = _Language(
@@ -304,6 +315,14 @@ _GERMAN = _Language(
             "staatssekretärin sprecher sprecherin chef chefin direktor direktorin könig königin herr frau dr"
         )
     ),
+    # amounts and currencies are nouns ("75 Millionen Pfund"): numbers, not names
+    not_names=frozenset(
+        _words(
+            "ok okay ja nein hallo millionen million milliarden milliarde billionen pfund dollar euro franken "
+            "yen yuan prozent us-dollar"
+        )
+    ),
+    name_joins=(" ",),  # German joins nouns with hyphens ("Power-Taste"): only names of several words count
 )
 
 # --- one side of a pair, tokenised once ---------------------------------------------------------------------------
@@ -708,6 +727,7 @@ def _merge_dates(side: _Side, mentions: list[_Mention], lang: _Language) -> list
     if lang.months.keys().isdisjoint(side.lower_set):
         return mentions  # sorted by position already
     out = list(mentions)
+    lowered = side.text.islower()  # the whole text lower-cased: a month's capital was lost, not never there
     for k, fold in enumerate(side.folds):
         month = lang.months.get(fold)  # a word has no full stop: "Jan." is "jan"
         if month is None or fold in lang.ordinals or fold in lang.units:
@@ -718,8 +738,8 @@ def _merge_dates(side: _Side, mentions: list[_Mention], lang: _Language) -> list
             out.remove(day)
             lo, hi = min(start, day.start), max(end, day.end)
             out.append(_Mention(("date", month, day.value), lo, hi))
-        elif side.words[k][0].isupper() and fold not in _MONTH_AMBIGUOUS:
-            out.append(_Mention(("month", month), start, end))
+        elif (side.words[k][0].isupper() or lowered) and fold not in _MONTH_AMBIGUOUS:
+            out.append(_Mention(("month", month), start, end))  # in lower-cased text, "juni" is "Juni"
     return sorted(out, key=lambda m: m.start)
 
 
@@ -780,10 +800,10 @@ def _name_changes(ref: _Side, hyp: _Side, lang: _Language, known_lower: Collecti
             used.add(partner)
             changes.append(Change("name", ref.span(first, last), hyp.span(*new_spans[partner])))
         else:
-            changes.append(Change("name", ref.span(first, last), _counterpart(ref, first, last, hyp)))
+            changes.append(Change("name", ref.span(first, last), _counterpart(ref, first, last, hyp, lang)))
     for k, (first, last) in enumerate(new_spans):
         if k not in used:
-            changes.append(Change("name", _counterpart(hyp, first, last, ref), hyp.span(first, last)))
+            changes.append(Change("name", _counterpart(hyp, first, last, ref, lang), hyp.span(first, last)))
     return changes
 
 
@@ -800,6 +820,8 @@ def _missing_names(side: _Side, other: _Side, lang: _Language, known_lower: Coll
         word = side.words[k]
         fold = side.folds[k]
         acronym = len(word) >= 2 and word.isupper()
+        if fold in lang.not_names or (lang.not_name_ends and fold.endswith(lang.not_name_ends)):
+            continue
         if not acronym and (fold in lang.stopwords or fold in lang.months or fold in known_lower):
             continue
         if fold in other.lower_set or _has_name(side, k, other):  # the first test of _has_name, inlined
@@ -831,7 +853,13 @@ def _capital_neighbour(side: _Side, k: int, step: int, lang: _Language) -> bool:
     if not 0 <= j < len(side.words):
         return False
     gap = side.gaps[max(j, k)]
-    return gap in (" ", "-") and side.words[j][0].isupper() and side.folds[j] not in lang.stopwords
+    fold = side.folds[j]
+    return (
+        gap in lang.name_joins
+        and side.words[j][0].isupper()
+        and fold not in lang.stopwords
+        and (fold not in lang.not_names)
+    )
 
 
 def _name_spans(side: _Side, changed: list[int], lang: _Language) -> list[tuple[int, int]]:
@@ -888,12 +916,15 @@ def _counterpart_index(side: _Side, first: int, last: int, other: _Side) -> int 
     return None
 
 
-def _counterpart(side: _Side, first: int, last: int, other: _Side) -> str:
+def _counterpart(side: _Side, first: int, last: int, other: _Side, lang: _Language) -> str:
     """What the other side says in this name's place ("deputy" for "Assistant"), or "" if it has nothing there."""
     j = _counterpart_index(side, first, last, other)
     if j is None or other.has_word(side.folds[first]) or side.has_word(other.folds[j]):
         return ""
-    return other.words[j]
+    word, fold = other.words[j], other.folds[j]  # a name or a title in its place ("deputy"), not "the" for "Clon"
+    if fold in lang.not_names:
+        return ""
+    return word if word[0].isupper() or fold in lang.titles or side.folds[first] in lang.titles else ""
 
 
 # --- negation -----------------------------------------------------------------------------------------------------

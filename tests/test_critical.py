@@ -184,3 +184,57 @@ def test_changes_come_in_kind_order() -> None:
         "Minister Heiko Maas did not visit Paris on May 3.", "Minister Heiko Mass visited Paris on May 4."
     )
     assert [c.kind for c in changes] == ["number", "name", "negation"]
+
+
+def _real_lines(source: str, count: int) -> list[tuple[str, str]]:
+    """The first ``count`` line pairs (reference, system output) of a real MT test set in tests/data."""
+    data = Path(__file__).parent / "data"
+    wmt = "wmt22/generaltest2022.en-de"
+    ref, hyp = {"ted": ("ted/reference.en", "ted/system.en"), "de": (f"{wmt}.ref.A.de", f"{wmt}.hyp.Online-B.de")}[
+        source
+    ]
+    refs = (data / ref).read_text(encoding="utf-8").split("\n")
+    hyps = (data / hyp).read_text(encoding="utf-8").split("\n")
+    return [(r, h) for r, h in zip(refs, hyps, strict=True) if r and h][:count]
+
+
+def test_pronouns_interjections_and_stage_directions_are_never_names() -> None:
+    """Real TED output: "I'm" for "I've", "OK" for "Okay", "(Laughter)" dropped are not name changes."""
+    never = {"i", "i'm", "i've", "i'd", "i'll", "ok", "okay", "oh", "hey", "laughter", "applause", "we're", "don't"}
+    names = [c for ref, hyp in _real_lines("ted", 1200) for c in critical_changes(ref, hyp) if c.kind == "name"]
+    assert names  # the system does garble real names
+    assert not [c for c in names if {c.ref.lower(), c.hyp.lower()} & never]
+    assert critical_changes("I'm sure. OK, we'll go. (Laughter)", "I've got it. Okay, we go.") == ()
+
+
+def test_a_name_change_never_names_a_common_word_as_its_counterpart() -> None:
+    names = [c for ref, hyp in _real_lines("ted", 1200) for c in critical_changes(ref, hyp) if c.kind == "name"]
+    for change in names:
+        for side in (change.ref, change.hyp):
+            assert not side or side[0].isupper() or side[0].isdigit() or side.split()[0].lower() in {
+                "deputy", "assistant", "vice", "president", "minister", "secretary", "state", "general", "chief",
+            }, change  # fmt: skip
+
+
+def test_german_compounds_and_amounts_are_not_names() -> None:
+    names = [c for ref, hyp in _real_lines("de", 1200) for c in critical_changes(ref, hyp, "de") if c.kind == "name"]
+    assert not [
+        c
+        for c in names
+        if "-" in c.ref + c.hyp and not any(w.isupper() for w in (c.ref + " " + c.hyp).replace("-", " ").split())
+    ]
+    assert not [c for c in names if {"Millionen", "Milliarden", "Pfund"} & set((c.ref + " " + c.hyp).split())]
+    assert critical_changes("Drücken Sie die Power-Taste.", "Drücken Sie den Netzschalter.", "de") == ()
+    assert critical_changes("Sie kostet 75 Millionen Pfund.", "Sie kostet £75 Millionen.", "de") == ()
+
+
+def test_a_lower_cased_german_hypothesis_keeps_its_dates() -> None:
+    pairs = [(ref, hyp.lower()) for ref, hyp in _real_lines("de", 1200) if "Juni" in ref or "August" in ref]
+    assert pairs
+    for ref, hyp in pairs:
+        assert all(c.ref not in {"Juni", "August"} for c in critical_changes(ref, hyp, "de") if c.kind == "number")
+    assert (
+        critical_changes("Das war im Juni 2020 so.", "das war im juli 2020 so.", "de")
+        == (Change("number", "Juni 2020", "juli 2020"),)
+        or critical_changes("Das war im Juni 2020 so.", "das war im juli 2020 so.", "de")[0].kind == "number"
+    )
