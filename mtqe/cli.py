@@ -27,7 +27,7 @@ from mtqe.errors import (
     SettingsError,
 )
 from mtqe.logsafe import inert
-from mtqe.model import METRICS, EngineName, GateStatus, Normalization, Settings
+from mtqe.model import METRICS, EngineName, GateStatus, Normalization, Settings, Verdict
 from mtqe.signals import Terminated, as_interrupts
 
 EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_BASELINE, EXIT_ENGINE = 0, 1, 2, 3, 4, 5
@@ -40,6 +40,8 @@ EXIT_CODES: dict[type[MtqeError], int] = {
     EngineError: EXIT_ENGINE,
 }
 GATE_EXIT_CODES: dict[GateStatus, int] = {GateStatus.FAIL: EXIT_REGRESSION, GateStatus.INCOMPARABLE: EXIT_BASELINE}
+RULE_EXIT_CODES: dict[str, int] = {"omission": 6, "critical": 7, "typography": 8}
+"""``mtqe gate``'s exit code when a deterministic rule fails and the significance test does not (mtqe.gate)."""
 
 # typer's click (vendored by recent typer versions): the base class of its usage errors.
 _CLICK_ERROR = next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "ClickException")
@@ -297,6 +299,15 @@ def gate_command(
     _out(render_verdict(verdict, quiet), nl=False)
     if verdict.status is GateStatus.NO_BASELINE:
         return EXIT_BASELINE if verdict.fails else EXIT_OK
+    return _gate_exit(verdict)
+
+
+def _gate_exit(verdict: Verdict) -> int:
+    """1 for a significant regression; else, when a rule failed, the first failed rule's own code."""
+    failed = [rule.rule.split(":")[0] for rule in verdict.rules if rule.status == "fail"]
+    regressed = any(metric.status == "fail" for metric in verdict.metrics)
+    if verdict.status is GateStatus.FAIL and failed and not regressed:
+        return RULE_EXIT_CODES[failed[0]]
     return GATE_EXIT_CODES.get(verdict.status, EXIT_OK)
 
 

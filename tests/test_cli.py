@@ -257,7 +257,34 @@ def test_a_corrupt_history_exits_4_and_is_left_alone(tmp_path, seed_baseline):
     assert run("history", str(history), cwd=tmp_path).returncode == 4
 
 
-@pytest.mark.parametrize("extra", [["--metric", "meteor"], ["--warn-drop", "2", "--fail-drop", "1"], ["--alpha", "2"]])
+@pytest.mark.parametrize(
+    ("edit", "rule", "code"),
+    [
+        (lambda text: text.replace("100,000", "150,000"), "critical:number", 7),
+        (lambda text: text.replace("we will have severe", "we will not have severe"), "critical:negation", 7),
+    ],
+)  # fmt: skip
+def test_gate_rules_fail_with_their_own_exit_code_and_junit_case(tmp_path, seed_baseline, edit, rule, code):
+    from lxml import etree
+
+    edited = tmp_path / "hyp.txt"
+    edited.write_text(edit(SEED_HYP.read_text(encoding="utf-8")), encoding="utf-8")
+    assert main(["evaluate", str(SEED_REF), str(edited), "-o", str(tmp_path / "run"), "-q"]) == 0
+    base = ["gate", str(tmp_path / "run" / "results.json"), "-b", str(seed_baseline / "base.json")]
+    assert run(*base, cwd=tmp_path).returncode == 0  # one changed word is no significant regression
+    kinds = ["--fail-on-critical", rule.split(":")[1], "--fail-on-omission"]
+    done = run(*base, *kinds, "--junit", str(tmp_path / "j.xml"), "--markdown", str(tmp_path / "m.md"), cwd=tmp_path)
+    assert done.returncode == code, done.stdout + done.stderr
+    assert done.stdout.startswith("mtqe gate: FAIL: rule failed: 1 new ")
+    assert f"rule {rule}: FAIL" in done.stdout and "rule omission: PASS" in done.stdout
+    junit = etree.parse(str(tmp_path / "j.xml"))
+    failed = [case.get("name") for case in junit.iter("testcase") if case.find("failure") is not None]
+    assert failed == [rule]
+    assert "| fail |" in (tmp_path / "m.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("extra", [["--metric", "meteor"], ["--warn-drop", "2", "--fail-drop", "1"], ["--alpha", "2"],
+                                   ["--fail-on-critical", "dates"]])  # fmt: skip
 def test_gate_usage_errors_exit_2(tmp_path, seed_baseline, extra):
     done = run(
         "gate", str(seed_baseline / "results.json"), "-b", str(seed_baseline / "base.json"), *extra, cwd=tmp_path
