@@ -46,9 +46,7 @@ class Scored:
     sample: tuple[dict[str, Any], ...] = ()  # links kept for the report by an engine that keeps no texts
     typography: RowChanges = field(default_factory=RowChanges.none)  # statistics of the normalized texts
     critical: list[tuple[Any, ...]] = field(default_factory=list)  # each pair's critical changes (mtqe.critical)
-    critical_counts: dict[str, int] = field(
-        default_factory=dict
-    )  # of every pair's, per kind (mtqe.critical.count_kinds)
+    critical_counts: dict[str, int] = field(default_factory=dict)  # per kind, of every pair (critical.count_kinds)
 
     def __post_init__(self) -> None:
         freeze(self, "ngrams")

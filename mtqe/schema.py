@@ -442,7 +442,8 @@ def load_results(text: str, path: str) -> Results:
     for system in data["systems"]:
         for segment in system["segments"]:
             for key, value in _LATER_DEFAULTS.items():
-                segment.setdefault(key, value)
+                if key not in segment:
+                    segment[key] = list(value) if isinstance(value, list) else value  # no list shared by segments
         system.setdefault("uncertain", {kind: 0 for kind in _GAPS})
     return data  # type: ignore[no-any-return]
 
