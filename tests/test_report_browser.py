@@ -115,6 +115,10 @@ def test_critical_changes_are_marked_and_filter_the_table(seeds, seeds_report):
     choose = seeds.page.locator("#system-0 .critical-filter")
     choose.select_option("any")
     assert seeds.rows().count() == len(marked)
+    seeds.page.locator("#system-0 .diff-all").check()  # word differences go above the changes, not below
+    last = "(cell) => cell.lastElementChild.tagName + ' ' + cell.lastElementChild.className"
+    cells = seeds.page.locator("#system-0 table.segments tbody tr td.text:nth-child(6)")
+    assert set(cells.evaluate_all(f"(cells) => cells.map({last})")) == {"UL critical"}
     choose.select_option("number")
     numbers = [s for s in segments if any(c["kind"] == "number" for c in s["critical"])]
     assert seeds.rows().count() == len(numbers) == 1

@@ -104,7 +104,8 @@
     var marks = decode(sys, i);
     var cells = tr.querySelectorAll("td.text");
     [sys.ref[i], sys.hyp[i]].forEach(function (text, side) {
-      if (text) { cells[side].appendChild(markedText(text, marks[side])); }
+      // before the link's critical changes, if any: the text, then what changed in it
+      if (text) { cells[side].insertBefore(markedText(text, marks[side]), cells[side].querySelector("ul.critical")); }
     });
   }
 
