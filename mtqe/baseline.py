@@ -20,8 +20,8 @@ from mtqe.model import HIGHER_IS_BETTER, METRICS, RunStats
 from mtqe.pairstats import CHRF_COLUMNS, DTYPES, WIDTHS, PairStats
 
 BASELINE_VERSION = "1"
-COMPARABLE_SETTINGS = ("language", "aligned", "fix_text", "normalize")
-_DEFAULTS = {"normalize": "none"}  # settings added after schema 1 was first written
+COMPARABLE_SETTINGS = ("language", "aligned", "fix_text", "normalize", "tokenize")
+_DEFAULTS = {"normalize": "none", "tokenize": None}  # settings added after schema 1 was first written
 
 
 def run_from_results(
@@ -50,7 +50,8 @@ def run_from_results(
         from mtqe.metrics import score_pairs  # compiled scoring: only when the statistics file is not there
 
         hyps, refs = [s["hyp"] for s in segments], [s["ref"] for s in segments]
-        stats, _ = score_pairs(hyps, refs, results["settings"].get("language", "en"), workers)
+        settings = results["settings"]
+        stats, _ = score_pairs(hyps, refs, settings.get("language", "en"), workers, settings.get("tokenize"))
     elif stats.pairs != len(ref_ids):
         raise SystemNotFound(f"the statistics of {chosen['name']!r} have {stats.pairs} rows for {len(ref_ids)} links")
     return RunStats(

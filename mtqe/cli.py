@@ -27,7 +27,7 @@ from mtqe.errors import (
     SettingsError,
 )
 from mtqe.logsafe import inert
-from mtqe.model import METRICS, EngineName, GateStatus, Normalization, Settings, Verdict
+from mtqe.model import METRICS, TOKENIZERS, EngineName, GateStatus, Normalization, Settings, Verdict
 from mtqe.signals import Terminated, as_interrupts
 
 EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_BASELINE, EXIT_ENGINE = 0, 1, 2, 3, 4, 5
@@ -94,6 +94,8 @@ def evaluate_command(
                         help="Language of the documents (sentence splitting, BLEU tokenizer).")] = "en",
     encoding: Annotated[str | None, typer.Option(help="Decode inputs with this encoding instead of detecting it.")
                         ] = None,
+    tokenize: Annotated[str | None, typer.Option(show_default="sacrebleu's for --lang",
+                        help=f"BLEU's tokenizer: {', '.join(TOKENIZERS)}.")] = None,
     bootstrap: Annotated[int, typer.Option(min=100, help="Bootstrap resamples for confidence intervals.")] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="Random seed of the bootstrap.")] = 12345,
     workers: Annotated[int, typer.Option(min=0, show_default="0",
@@ -127,8 +129,15 @@ def evaluate_command(
         reference, hypotheses = sample_documents()
     if input_table is None and not hypotheses:
         raise SettingsError("give at least one hypothesis file after the reference")
+    if tokenize is not None:
+        from mtqe.metrics import missing_tokenizer
+
+        if tokenize not in TOKENIZERS:
+            raise SettingsError(f"--tokenize: unknown tokenizer {tokenize!r}; choose from {', '.join(TOKENIZERS)}")
+        if problem := missing_tokenizer(language, tokenize):
+            raise SettingsError(f"--tokenize: {problem}")
     settings = Settings(language=language, aligned=aligned or dask, fix_text=fix_text, normalize=normalize,
-                        bootstrap=bootstrap, seed=seed, encoding=encoding)  # fmt: skip
+                        bootstrap=bootstrap, seed=seed, encoding=encoding, tokenize=tokenize)  # fmt: skip
     inputs = [input_table] if input_table is not None else [reference, *(hypotheses or [])]
     outputs = ("report.html", "results.json", "segments.csv", "segments.parquet", "statistics.npy")
     _refuse_overwriting(inputs, [output_dir / name for name in outputs])

@@ -103,13 +103,13 @@ class DaskEngine:
                 cluster.close()
 
 
-def score_partition(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+def score_partition(frame: pd.DataFrame, language: str, tokenize: str | None = None) -> pd.DataFrame:
     """One partition's pairs -> their sentence scores and sufficient statistics (runs on a worker)."""
     from mtqe.engine import hyp_words, reference_lengths
     from mtqe.metrics import PairScorer
 
     hyps, refs = frame["hyp"].astype(str).tolist(), frame["ref"].astype(str).tolist()
-    chunk = PairScorer(language).score_and_tally(hyps, refs, tally=False)
+    chunk = PairScorer(language, tokenize=tokenize).score_and_tally(hyps, refs, tally=False)
     stats, scores, changes = chunk.stats, chunk.scores, chunk.typography
     columns: dict[str, Any] = {
         "segment": frame["segment"].to_numpy(),
@@ -163,8 +163,8 @@ def _typography(scored: Any) -> RowChanges:
 
 
 def _score_frame(pairs: Any, settings: Settings, segments_path: Path) -> Scored:
-    meta = score_partition(_EMPTY_PAIRS, settings.language)
-    scored = pairs.map_partitions(score_partition, settings.language, meta=meta).persist()
+    meta = score_partition(_EMPTY_PAIRS, settings.language, settings.tokenize)
+    scored = pairs.map_partitions(score_partition, settings.language, settings.tokenize, meta=meta).persist()
     shown = ["segment", "ref", "hyp", *METRICS, "critical"]
     scored[shown].to_parquet(segments_path, write_index=False)
     numbers = [c for c in meta.columns if c not in ("ref", "hyp", "critical") and not c.startswith(_TYPOGRAPHY)]

@@ -82,7 +82,7 @@ class LocalEngine:
         critical: list[tuple[Any, ...]] = []
         counts: dict[str, int] = {}
         keep_critical = sink is None  # a sink writes them with their links; only texts kept in memory keep them
-        with PairScorer(settings.language, self.workers) as scorer:
+        with PairScorer(settings.language, self.workers, settings.tokenize) as scorer:
             for refs, hyps in source.chunks():
                 with stage("score"):
                     chunk = scorer.score_and_tally(hyps, refs)
@@ -205,7 +205,7 @@ def corpus_scores(
     from mtqe.metrics import make_metrics
     from mtqe.stats import bootstrap_intervals
 
-    metrics = make_metrics(settings.language)
+    metrics = make_metrics(settings.language, settings.tokenize)
     score = {metric: scorer.corpus_score for metric, scorer in metrics.items()}
     changes = (typography.rows, typography.delta) if typography is not None else None
     intervals, plain_intervals = bootstrap_intervals(stats, score, settings.bootstrap, settings.seed, changes)
@@ -237,7 +237,7 @@ def summarize(scored: Scored, settings: Settings) -> Summary:
     from mtqe.analysis import by_length
     from mtqe.metrics import make_metrics
 
-    metrics = make_metrics(settings.language)
+    metrics = make_metrics(settings.language, settings.tokenize)
     with stage("analyses"):
         analysis = {"by_length": by_length(scored.ref_lengths, scored.stats, metrics), "ngrams": scored.ngrams}
     with stage("bootstrap"):

@@ -208,7 +208,7 @@ def significance(baseline: RunStats, current: RunStats, rules: GateRules) -> Ver
     now = current.stats.by_unit(units_now, count)
     from mtqe.metrics import make_metrics
 
-    metrics = make_metrics(current.settings.get("language") or "en")
+    metrics = make_metrics(current.settings.get("language") or "en", current.settings.get("tokenize"))
     score = {m: metrics[m].corpus_score for m in METRICS}
     paired = paired_bootstrap(before, now, score, HIGHER_IS_BETTER, rules.samples, rules.seed)
     adjusted = holm({m: paired[m].p_worse for m in rules.metrics})
@@ -279,7 +279,7 @@ def misstated_scores(run: RunStats) -> list[tuple[str, float, float]]:
     number edited by hand, or statistics that belong to another run. Either is corrupt state."""
     from mtqe.metrics import make_metrics
 
-    metrics = make_metrics(run.settings.get("language") or "en")
+    metrics = make_metrics(run.settings.get("language") or "en", run.settings.get("tokenize"))
     wrong = []
     for metric in METRICS:
         computed = metrics[metric].corpus_score(run.stats[metric].sum(axis=0))

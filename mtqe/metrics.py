@@ -140,12 +140,14 @@ def _check_lengths(hyps: Sequence[str], refs: Sequence[str]) -> None:
         raise PairsError(f"{len(hyps)} hypotheses but {len(refs)} references")
 
 
-def make_metrics(language: str = "en") -> dict[str, Metric]:
-    """Fresh metric objects, keyed and ordered as :data:`mtqe.model.METRICS`."""
-    bleu = BLEU(trg_lang=language)
+def make_metrics(language: str = "en", tokenize: str | None = None) -> dict[str, Metric]:
+    """Fresh metric objects, keyed and ordered as :data:`mtqe.model.METRICS`; ``tokenize``: BLEU's tokenizer
+    by sacrebleu's name (None: sacrebleu's default for ``language``)."""
+    bleu = BLEU(trg_lang=language, tokenize=tokenize)
     fast_bleu = _compiled("bleu_stats") if bleu.tokenizer.signature() == "13a" else None
+    sentence_bleu = BLEU(trg_lang=language, tokenize=tokenize, effective_order=True)
     metrics: dict[str, Metric] = {
-        "bleu": _Sacrebleu("bleu", bleu, BLEU(trg_lang=language, effective_order=True), np.int64, fast_bleu),
+        "bleu": _Sacrebleu("bleu", bleu, sentence_bleu, np.int64, fast_bleu),
         "chrf": _Sacrebleu("chrf", CHRF(), CHRF(), np.int64, _compiled("chrf_stats", word_order=0)),
         "chrf_pp": _Sacrebleu(
             "chrf_pp", CHRF(word_order=2), CHRF(word_order=2), np.int64, _compiled("chrf_stats", word_order=2)
@@ -158,12 +160,15 @@ def make_metrics(language: str = "en") -> dict[str, Metric]:
     return metrics
 
 
-def missing_tokenizer(language: str) -> str | None:
-    """What is missing for sacrebleu's BLEU tokenizer of ``language`` (Japanese, Korean need extras), if any."""
+def missing_tokenizer(language: str, tokenize: str | None = None) -> str | None:
+    """What is missing for sacrebleu's BLEU tokenizer of ``language`` or ``tokenize`` (Japanese and Korean need
+    extras), if anything."""
     try:
-        BLEU(trg_lang=language)
+        BLEU(trg_lang=language, tokenize=tokenize)
     except RuntimeError:
-        return f"BLEU for {language!r} needs sacrebleu's tokenizer: pip install 'sacrebleu[{language}]'"
+        extra = (tokenize or language).split("-")[0]
+        what = f"the {tokenize!r} tokenizer" if tokenize else f"{language!r}"
+        return f"BLEU for {what} needs sacrebleu's tokenizer: pip install 'sacrebleu[{extra}]'"
     return None
 
 
@@ -178,9 +183,10 @@ class PairScorer:
     every later one.
     """
 
-    def __init__(self, language: str = "en", workers: int = 1) -> None:
+    def __init__(self, language: str = "en", workers: int = 1, tokenize: str | None = None) -> None:
         self.language = language
         self.workers = workers
+        self.tokenize = tokenize
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> PairScorer:
@@ -204,7 +210,7 @@ class PairScorer:
         each pair's critical changes (:mod:`mtqe.critical`), counted in the same worker processes."""
         _check_lengths(hyps, refs)
         if self.workers <= 1 or len(hyps) < PARALLEL_MIN_PAIRS:
-            return _score_chunk(list(hyps), list(refs), self.language, tally, extras)
+            return _score_chunk(list(hyps), list(refs), self.language, tally, extras, self.tokenize)
         if self._pool is None:
             from mtqe import fast_stats
 
@@ -224,6 +230,7 @@ class PairScorer:
                 (self.language for _ in bounds),
                 (tally for _ in bounds),
                 (extras for _ in bounds),
+                (self.tokenize for _ in bounds),
             )
         )
         tallies = [part.tally for part in parts if part.tally is not None]
@@ -237,10 +244,10 @@ class PairScorer:
 
 
 def score_pairs(
-    hyps: Sequence[str], refs: Sequence[str], language: str = "en", workers: int = 1
+    hyps: Sequence[str], refs: Sequence[str], language: str = "en", workers: int = 1, tokenize: str | None = None
 ) -> tuple[PairStats, np.ndarray]:
     """Statistics of every metric and sentence scores of one batch (see :class:`PairScorer`)."""
-    with PairScorer(language, workers if len(hyps) >= PARALLEL_MIN_PAIRS else 1) as scorer:
+    with PairScorer(language, workers if len(hyps) >= PARALLEL_MIN_PAIRS else 1, tokenize) as scorer:
         return scorer.score(hyps, refs)
 
 
@@ -255,11 +262,18 @@ class Chunk(NamedTuple):
     critical: list[tuple[Change, ...]]  # each pair's critical changes (mtqe.critical), if asked for; else []
 
 
-def _score_chunk(hyps: list[str], refs: list[str], language: str, tally: bool = False, extras: bool = False) -> Chunk:
+def _score_chunk(
+    hyps: list[str],
+    refs: list[str],
+    language: str,
+    tally: bool = False,
+    extras: bool = False,
+    tokenize: str | None = None,
+) -> Chunk:
     """Score one batch; ``extras``: also the typography-insensitive statistics and the critical changes."""
     from mtqe.analysis import NgramTally
 
-    metrics = make_metrics(language)
+    metrics = make_metrics(language, tokenize)
     ngrams = NgramTally() if tally else None
     if not hyps:
         return Chunk(PairStats.empty(), np.zeros((0, len(METRICS))), ngrams, RowChanges.none(), [])

@@ -193,6 +193,8 @@ class EngineName(str, Enum):
 
 
 MIN_BOOTSTRAP = 100  # fewer resamples cannot place a 95% interval's ends
+TOKENIZERS: tuple[str, ...] = ("13a", "intl", "char", "zh", "ja-mecab", "ko-mecab", "none")
+"""sacrebleu's BLEU tokenizers that work offline (its flores ones download a model)."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,7 @@ class Settings:
     bootstrap: int = 1000
     seed: int = 12345
     encoding: str | None = None  # decode every input with this encoding instead of deciding per file
+    tokenize: str | None = None  # BLEU's tokenizer (sacrebleu's name); None: sacrebleu's default for the language
 
     def __post_init__(self) -> None:
         try:
@@ -224,6 +227,8 @@ class Settings:
             raise SettingsError(f"seed must be a whole number of at least 0, not {self.seed!r}")
         if self.encoding is not None and (not isinstance(self.encoding, str) or not self.encoding):
             raise SettingsError(f"encoding must be an encoding name, not {self.encoding!r}")
+        if self.tokenize is not None and self.tokenize not in TOKENIZERS:
+            raise SettingsError(f"tokenize must be one of {', '.join(TOKENIZERS)}, not {self.tokenize!r}")
 
 
 @dataclass(frozen=True)

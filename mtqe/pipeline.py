@@ -138,7 +138,7 @@ def compare_systems(
     per_unit = [system.stats.by_unit(units, count) for system, units in zip(systems, assignments, strict=True)]
     from mtqe.metrics import make_metrics
 
-    metrics = make_metrics(settings.language)
+    metrics = make_metrics(settings.language, settings.tokenize)
     score = {m: metrics[m].corpus_score for m in METRICS}
     comparisons = []
     for system, stats in zip(systems[1:], per_unit[1:], strict=True):

@@ -91,6 +91,7 @@ class SegmentRecord(MetricScores, _LaterSegment):
 
 class _LaterSettings(TypedDict, total=False):  # settings added to version 1 later
     normalize: str
+    tokenize: str | None  # BLEU's tokenizer as asked (None: sacrebleu's default for the language)
 
 
 class SettingsRecord(_LaterSettings):
@@ -196,6 +197,7 @@ def settings_record(settings: Settings) -> SettingsRecord:
         "aligned": settings.aligned,
         "fix_text": settings.fix_text,
         "normalize": settings.normalize.value,
+        "tokenize": settings.tokenize,
         "bootstrap": settings.bootstrap,
         "seed": settings.seed,
     }

@@ -110,3 +110,62 @@ def test_a_chinese_evaluation_scores_exactly_as_sacrebleu_with_its_chinese_token
     assert [s["bleu"] for s in system["segments"]] == [
         sentence.sentence_score(h, [r]).score for h, r in zip(hyps, refs, strict=True)
     ]
+
+
+def _scores(out) -> dict:
+    return load_results((out / "results.json").read_text(encoding="utf-8"), str(out))["systems"][0]
+
+
+def test_identical_documents_score_100_in_every_language_with_a_tokenizer_for_them(tmp_path):
+    """Chinese news lines (tests/data), Japanese and Thai: sacrebleu's 13a leaves unspaced text one token per
+    line, so BLEU of identical documents is not 100 without the language's tokenizer; with it, it is."""
+    texts = {"zh": "\n".join(chinese_units(count=20)) + "\n",
+             "ja": "東京は日本の首都です。\n今日は雨が降っています。\n私は本を読みました。\n",
+             "th": "วันนี้อากาศดีมาก\nฉันชอบอ่านหนังสือ\nกรุงเทพเป็นเมืองหลวงของประเทศไทย\n"}  # fmt: skip
+    for language, text in texts.items():
+        doc = tmp_path / f"{language}.txt"
+        doc.write_text(text, encoding="utf-8")
+        options = ["--tokenize", "char"] if language != "zh" else ["--lang", "zh"]  # zh: sacrebleu's zh tokenizer
+        out = tmp_path / language
+        assert main(["evaluate", str(doc), str(doc), "--aligned", "-q", "-o", str(out), *options]) == 0
+        system = _scores(out)
+        assert {m: system["corpus"][m]["score"] for m in ("chrf", "ter", "wer", "cer")} == {
+            "chrf": 100.0, "ter": 0.0, "wer": 0.0, "cer": 0.0}  # fmt: skip
+        assert abs(system["corpus"]["bleu"]["score"] - 100.0) < 1e-9
+        assert ("tok:char" if language != "zh" else "tok:zh") in system["corpus"]["bleu"]["signature"]
+
+
+def test_tokenize_gives_sacrebleus_own_bleu_and_is_recorded(tmp_path):
+    units = chinese_units(count=40)
+    rng = random.Random(3)
+    hyps = [perturbed(unit, rng) for unit in units]
+    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
+    ref.write_text("\n".join(units) + "\n", encoding="utf-8")
+    hyp.write_text("\n".join(hyps) + "\n", encoding="utf-8")
+    for tokenize in ("char", "intl", "13a"):
+        out = tmp_path / tokenize
+        assert main(["evaluate", str(ref), str(hyp), "--aligned", "-q", "-o", str(out), "--tokenize", tokenize]) == 0
+        system = _scores(out)
+        direct = BLEU(tokenize=tokenize).corpus_score(hyps, [units])
+        assert system["corpus"]["bleu"]["score"] == direct.score
+        for segment, h, r in zip(system["segments"], hyps, units, strict=True):
+            assert segment["bleu"] == BLEU(tokenize=tokenize, effective_order=True).sentence_score(h, [r]).score
+        assert f"tok:{tokenize}" in system["corpus"]["bleu"]["signature"]
+        assert load_results((out / "results.json").read_text(encoding="utf-8"), "r")["settings"]["tokenize"] == tokenize
+    assert main(["baseline", "save", str(tmp_path / "char" / "results.json"), "-o", str(tmp_path / "b.json")]) == 0
+    gated = main(["gate", str(tmp_path / "13a" / "results.json"), "-b", str(tmp_path / "b.json"), "-q"])
+    assert gated == 4  # another tokenizer: not comparable with the baseline
+    assert main(["gate", str(tmp_path / "char" / "results.json"), "-b", str(tmp_path / "b.json"), "-q"]) == 0
+
+
+def test_an_unknown_or_downloading_tokenizer_is_a_usage_error(tmp_path, capsys):
+    doc = tmp_path / "a.txt"
+    doc.write_text("A line.\n", encoding="utf-8")
+    for name in ("flores200", "spm", "nonsense"):
+        assert (
+            main(["evaluate", str(doc), str(doc), "--aligned", "-q", "-o", str(tmp_path / "o"), "--tokenize", name])
+            == 2
+        )
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"unknown tokenizer {name!r}" in err
+    assert not (tmp_path / "o").exists()

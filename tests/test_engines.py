@@ -75,7 +75,15 @@ def case_huge_lines(folder: Path) -> tuple[bytes, bytes, list[str]]:
     return text(refs).encode(), text(hyps).encode(), []
 
 
+def case_tokenize(folder: Path) -> tuple[bytes, bytes, list[str]]:
+    """Another BLEU tokenizer (sacrebleu's own statistics, not the compiled 13a path) and unspaced text."""
+    refs, hyps = ted()
+    refs[4], hyps[4] = "東京は日本の首都です。", "東京は日本の首都である。"
+    return text(refs).encode(), text(hyps).encode(), ["--tokenize", "char"]
+
+
 CASES = {
+    "tokenize-char": case_tokenize,
     "huge-lines": case_huge_lines,
     "nfd-normalized": case_nfd,
     "cp1252": case_cp1252,

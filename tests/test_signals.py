@@ -17,11 +17,11 @@ _score_chunk = metrics._score_chunk
 _SENT: dict[str, int] = {}  # the process running the CLI and the signal to send it
 
 
-def _signalling_chunk(hyps, refs, language, tally=False, extras=False):
+def _signalling_chunk(hyps, refs, language, tally=False, extras=False, tokenize=None):
     """_score_chunk that first sends the signal to the process running the CLI: from a worker process when
     the chunks are scored in a pool, as a CI runner's stop arrives while the parent waits for them."""
     os.kill(_SENT["parent"], _SENT["signum"])
-    return _score_chunk(hyps, refs, language, tally, extras)
+    return _score_chunk(hyps, refs, language, tally, extras, tokenize)
 
 
 @pytest.fixture
