@@ -156,6 +156,10 @@ def test_tokenize_gives_sacrebleus_own_bleu_and_is_recorded(tmp_path):
     gated = main(["gate", str(tmp_path / "13a" / "results.json"), "-b", str(tmp_path / "b.json"), "-q"])
     assert gated == 4  # another tokenizer: not comparable with the baseline
     assert main(["gate", str(tmp_path / "char" / "results.json"), "-b", str(tmp_path / "b.json"), "-q"]) == 0
+    default = tmp_path / "default"  # no --tokenize: 13a, sacrebleu's default, comparable with "--tokenize 13a"
+    assert main(["evaluate", str(ref), str(hyp), "--aligned", "-q", "-o", str(default)]) == 0
+    assert main(["baseline", "save", str(default / "results.json"), "-o", str(tmp_path / "d.json")]) == 0
+    assert main(["gate", str(tmp_path / "13a" / "results.json"), "-b", str(tmp_path / "d.json"), "-q"]) == 0
 
 
 def test_an_unknown_or_downloading_tokenizer_is_a_usage_error(tmp_path, capsys):
