@@ -288,9 +288,11 @@ def _score_chunk(
             ngrams.add(refs, hyps)
     if not extras:
         return Chunk(stats, scores, ngrams, RowChanges.none(), [])
-    checked = critical_checked(stats)
-    critical = critical_changes(refs, hyps, language, checked)
-    return Chunk(stats, scores, ngrams, _typography(metrics, hyps, refs, stats), critical)
+    from mtqe.typography import normalize
+
+    plain_refs, plain_hyps = [normalize(ref) for ref in refs], [normalize(hyp) for hyp in hyps]  # once, for both
+    critical = critical_changes(plain_refs, plain_hyps, language, critical_checked(stats))
+    return Chunk(stats, scores, ngrams, _typography(metrics, hyps, refs, plain_hyps, plain_refs, stats), critical)
 
 
 CRITICAL_MAX_CHARACTERS = 50_000  # a link longer than this (both sides) is not checked: the name check is quadratic
@@ -309,31 +311,34 @@ def too_long_to_check(stats: PairStats) -> np.ndarray:
 
 
 def critical_changes(
-    refs: Sequence[str], hyps: Sequence[str], language: str, checked: np.ndarray | None = None
+    plain_refs: Sequence[str], plain_hyps: Sequence[str], language: str, checked: np.ndarray
 ) -> list[tuple[Change, ...]]:
     """Each pair's critical changes (:func:`mtqe.critical.critical_changes`) between its typography-insensitive
     texts (:func:`mtqe.typography.normalize`: a curly quote or mojibake is no change of meaning, and "MÃ©lanie"
-    is "Mélanie"); none for a pair with an empty side (an omission or an addition is itself the change)."""
+    is "Mélanie"), for the pairs :func:`critical_checked` says; none for the others (an omission or an
+    addition is itself the change)."""
     from mtqe import critical
-    from mtqe.typography import normalize
 
-    looked = (
-        checked.tolist() if checked is not None else [bool(ref and hyp) for ref, hyp in zip(refs, hyps, strict=True)]
-    )
-    return [critical.critical_changes(normalize(ref), normalize(hyp), language) if look else ()
-            for ref, hyp, look in zip(refs, hyps, looked, strict=True)]  # fmt: skip
+    return [critical.critical_changes(ref, hyp, language) if look else ()
+            for ref, hyp, look in zip(plain_refs, plain_hyps, checked.tolist(), strict=True)]  # fmt: skip
 
 
 def _statistics(metrics: dict[str, Metric], hyps: list[str], refs: list[str]) -> PairStats:
     return PairStats.from_metrics({name: metrics[name].statistics(hyps, refs) for name in STORED})
 
 
-def _typography(metrics: dict[str, Metric], hyps: list[str], refs: list[str], stats: PairStats) -> RowChanges:
-    """The statistics of the pairs whose typography-insensitive texts (:mod:`mtqe.typography`) differ from
-    the raw ones, as changes to the raw statistics."""
-    from mtqe import typography
-
-    rows, plain_refs, plain_hyps = typography.changed_pairs(refs, hyps)
-    if not rows.size:
+def _typography(
+    metrics: dict[str, Metric],
+    hyps: list[str],
+    refs: list[str],
+    plain_hyps: list[str],
+    plain_refs: list[str],
+    stats: PairStats,
+) -> RowChanges:
+    """The statistics of the pairs whose typography-insensitive texts (``plain_*``, :mod:`mtqe.typography`)
+    differ from the raw ones, as changes to the raw statistics: only those pairs are scored again."""
+    rows = [k for k, pair in enumerate(zip(refs, hyps, plain_refs, plain_hyps, strict=True)) if pair[:2] != pair[2:]]
+    if not rows:
         return RowChanges.none()
-    return RowChanges.between(rows, stats, _statistics(metrics, plain_hyps, plain_refs))
+    again = _statistics(metrics, [plain_hyps[k] for k in rows], [plain_refs[k] for k in rows])
+    return RowChanges.between(np.array(rows, dtype=np.int64), stats, again)

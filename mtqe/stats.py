@@ -69,11 +69,12 @@ def bootstrap_intervals(
     resampled: dict[str, list[float]] = {name: [] for name in stats}
     changed: dict[str, list[float]] = {name: [] for name in deltas}
     for counts in _resampled_counts(segments, samples, seed):
+        drawn = counts[:, rows] if deltas else None  # how often each changed row is drawn: once a block
         for name, table in tables.items():
             totals = counts @ table
             resampled[name].extend(score[name](total) for total in totals)
             if name in deltas:
-                totals += counts[:, rows] @ deltas[name]
+                totals += drawn @ deltas[name]
                 changed[name].extend(score[name](total) for total in totals)
     intervals = {name: percentile_interval(values) for name, values in resampled.items()}
     return intervals, {name: percentile_interval(values) for name, values in changed.items()}

@@ -30,9 +30,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-
-import numpy as np
 
 NAME = "typography:v1"
 """The normalization's name, as signatures record it (not ``norm:``, which is TER's own option)."""
@@ -86,19 +83,6 @@ def normalize(text: str) -> str:
     if "( " in text or "[ " in text or "{ " in text:
         text = _AFTER.sub(r"\1", text)
     return text
-
-
-def changed_pairs(refs: Sequence[str], hyps: Sequence[str]) -> tuple[np.ndarray, list[str], list[str]]:
-    """The pairs whose normalization changes either side: their indices, and their normalized references and
-    hypotheses. Only these need scoring again; the others' normalized statistics are their raw ones."""
-    rows, new_refs, new_hyps = [], [], []
-    for k, (ref, hyp) in enumerate(zip(refs, hyps, strict=True)):
-        plain_ref, plain_hyp = normalize(ref), normalize(hyp)
-        if plain_ref != ref or plain_hyp != hyp:
-            rows.append(k)
-            new_refs.append(plain_ref)
-            new_hyps.append(plain_hyp)
-    return np.array(rows, dtype=np.int64), new_refs, new_hyps
 
 
 def signature(raw: str) -> str:
