@@ -294,58 +294,58 @@ def labelled_pairs(per_edit: int = _PER_EDIT) -> Iterator[LabelledPair]:
     for source, (language, refs, hyps) in load_sources().items():
         for name, (edit, expected) in EDITS.items():
             for part, parity in (("tuning", 0), ("held-out", 1)):
-                yield from _self_pairs(source, language, refs, hyps, name, edit, expected, part, parity, per_edit)
+                job = _Job(source, language, refs, hyps, name, edit, expected, part, parity, per_edit)
+                yield from _self_pairs(job)
                 if name in REAL_EDITS:
-                    yield from _real_pairs(source, language, refs, hyps, name, edit, expected, part, parity, per_edit)
+                    yield from _real_pairs(job)
 
 
-def _self_pairs(
-    source: str,
-    language: str,
-    refs: list[str],
-    hyps: list[str],
-    name: str,
-    edit: Edit,
-    expected: frozenset[str],
-    part: str,
-    parity: int,
-    per_edit: int,
-) -> Iterator[LabelledPair]:
-    for side, lines in (("ref", refs), ("hyp", hyps)):
+@dataclass(frozen=True)
+class _Job:
+    """One edit made to one source's lines of one part (tuning: even lines, held out: odd ones)."""
+
+    source: str
+    language: str
+    refs: list[str]
+    hyps: list[str]
+    name: str
+    edit: Edit
+    expected: frozenset[str]
+    part: str
+    parity: int
+    per_edit: int
+
+    def pair(self, ref: str, hyp: str, marker: str, family: str) -> LabelledPair:
+        return LabelledPair(ref, hyp, self.language, self.expected, self.name, marker, family, self.part, self.source)
+
+
+def _self_pairs(job: _Job) -> Iterator[LabelledPair]:
+    for side, lines in (("ref", job.refs), ("hyp", job.hyps)):
         made = 0
-        for k in range(parity, len(lines), 2):
-            if made >= per_edit:
+        for k in range(job.parity, len(lines), 2):
+            if made >= job.per_edit:
                 break
             text = lines[k]
-            result = edit(text, language, random.Random(f"{source}/{side}/{name}/{k}")) if text.strip() else None
-            if result is None or (result[0] == text and name != "identical"):
+            rng = random.Random(f"{job.source}/{side}/{job.name}/{k}")
+            result = job.edit(text, job.language, rng) if text.strip() else None
+            if result is None or (result[0] == text and job.name != "identical"):
                 continue
             made += 1
-            yield LabelledPair(text, result[0], language, expected, name, result[1], "self", part, source)
+            yield job.pair(text, result[0], result[1], "self")
 
 
-def _real_pairs(
-    source: str,
-    language: str,
-    refs: list[str],
-    hyps: list[str],
-    name: str,
-    edit: Edit,
-    expected: frozenset[str],
-    part: str,
-    parity: int,
-    per_edit: int,
-) -> Iterator[LabelledPair]:
+def _real_pairs(job: _Job) -> Iterator[LabelledPair]:
     made = 0
-    for k in range(parity, len(refs), 2):
-        if made >= per_edit:
+    for k in range(job.parity, len(job.refs), 2):
+        if made >= job.per_edit:
             break
-        ref, hyp = refs[k], hyps[k]
-        result = edit(hyp, language, random.Random(f"{source}/real/{name}/{k}")) if hyp.strip() else None
-        if result is None or not _shared_place(ref, hyp, result[0], name):
+        ref, hyp = job.refs[k], job.hyps[k]
+        rng = random.Random(f"{job.source}/real/{job.name}/{k}")
+        result = job.edit(hyp, job.language, rng) if hyp.strip() else None
+        if result is None or not _shared_place(ref, hyp, result[0], job.name):
             continue
         made += 1
-        yield LabelledPair(ref, result[0], language, expected, name, result[1], "real", part, source)
+        yield job.pair(ref, result[0], result[1], "real")
 
 
 def _shared_place(ref: str, hyp: str, edited: str, name: str) -> bool:
